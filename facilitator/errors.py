@@ -1,0 +1,53 @@
+"""Error pages: a clear message for people, JSON for API and socket clients, never a stack trace."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        """A form posted without a valid token: usually a page left open from before a restart."""
+        message = "This form has expired or was not sent from facilitator. Go back, reload the page and try again."
+        if _wants_json():
+            return jsonify(error="csrf", message=message), 400
+        return render_template("errors/error.html", code=400, title="Form expired", message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        """Every HTTP error gets the same friendly page (or JSON body)."""
+        if _wants_json():
+            return jsonify(error=error.name.lower().replace(" ", "_"), message=error.description), error.code
+        titles = {403: "Not allowed", 404: "Not found"}
+        messages = {
+            403: "Your account does not have access to this page. Ask the event's secretariat if you need it.",
+            404: "There is nothing at this address. It may have been removed, or the link is mistyped.",
+        }
+        return (
+            render_template(
+                "errors/error.html",
+                code=error.code,
+                title=titles.get(error.code, error.name),
+                message=messages.get(error.code, error.description),
+            ),
+            error.code,
+        )
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        """Log the bug, roll back anything half-done, and tell the user nothing was saved."""
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        app.logger.exception("Unhandled error on %s", request.path)
+        db.session.rollback()
+        message = "Something went wrong on the server; nothing from this request was saved. Please try again."
+        if _wants_json():
+            return jsonify(error="server_error", message=message), 500
+        return render_template("errors/error.html", code=500, title="Server error", message=message), 500

@@ -1,0 +1,284 @@
+"""The data model: the vocabulary of DESIGN.md as typed SQLAlchemy models."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time, timezone
+from typing import Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Role(str, enum.Enum):
+    """What a user may do in one event (see DESIGN.md, Roles); ordered from most to least power."""
+
+    SECRETARIAT = "secretariat"
+    MODERATOR = "moderator"
+    RAPPORTEUR = "rapporteur"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class SessionKind(str, enum.Enum):
+    """Kinds of programme entries; a workshop round is where rooms capture items."""
+
+    PLENARY = "plenary"
+    PANEL = "panel"
+    WORKSHOP_ROUND = "workshop_round"
+    PLENARY_FEEDBACK = "plenary_feedback"
+    BREAK = "break"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class ItemState(str, enum.Enum):
+    ACTIVE = "active"
+    DELETED = "deleted"
+
+
+def _enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
+    # Stored as plain strings with a CHECK, so adding a value is a small migration on every database.
+    return sa.Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class User(UserMixin, db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    email: so.Mapped[Optional[str]] = so.mapped_column(sa.String(254))
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    is_admin: so.Mapped[bool] = so.mapped_column(default=False)
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    assignments: so.Mapped[list[Assignment]] = so.relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class Event(db.Model):
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(300))
+    subtitle: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    venue: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    start_date: so.Mapped[Optional[date]]
+    end_date: so.Mapped[Optional[date]]
+    organisers: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    language: so.Mapped[str] = so.mapped_column(sa.String(16), default="en")
+    introduction: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    disclaimer: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    programme_sessions: so.Mapped[list[ProgrammeSession]] = so.relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="ProgrammeSession.position",
+    )
+    workshops: so.Mapped[list[Workshop]] = so.relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Workshop.number"
+    )
+    rounds: so.Mapped[list[Round]] = so.relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Round.number"
+    )
+    categories: so.Mapped[list[Category]] = so.relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Category.position"
+    )
+    assignments: so.Mapped[list[Assignment]] = so.relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title!r}>"
+
+
+class ProgrammeSession(db.Model):
+    """One entry of the programme; never called plain `session` (Flask and SQLAlchemy have one)."""
+
+    __tablename__ = "programme_session"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    kind: so.Mapped[SessionKind] = so.mapped_column(_enum(SessionKind, "session_kind"))
+    title: so.Mapped[str] = so.mapped_column(sa.String(500))
+    day: so.Mapped[Optional[date]]
+    start_time: so.Mapped[Optional[time]]
+    end_time: so.Mapped[Optional[time]]
+    chair: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    speakers: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    questions: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    event: so.Mapped[Event] = so.relationship(back_populates="programme_sessions")
+    round: so.Mapped[Optional[Round]] = so.relationship(back_populates="programme_session")
+
+
+class Workshop(db.Model):
+    __table_args__ = (sa.UniqueConstraint("event_id", "number"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    number: so.Mapped[int]
+    title: so.Mapped[str] = so.mapped_column(sa.String(500))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    questions: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    panellists: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+
+    event: so.Mapped[Event] = so.relationship(back_populates="workshops")
+    rooms: so.Mapped[list[Room]] = so.relationship(back_populates="workshop", cascade="all, delete-orphan")
+
+
+class Round(db.Model):
+    __table_args__ = (sa.UniqueConstraint("event_id", "number"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    number: so.Mapped[int]
+    title: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    programme_session_id: so.Mapped[Optional[int]] = so.mapped_column(
+        sa.ForeignKey("programme_session.id", ondelete="SET NULL"), unique=True
+    )
+
+    event: so.Mapped[Event] = so.relationship(back_populates="rounds")
+    programme_session: so.Mapped[Optional[ProgrammeSession]] = so.relationship(back_populates="round")
+    rooms: so.Mapped[list[Room]] = so.relationship(back_populates="round", cascade="all, delete-orphan")
+
+    @property
+    def label(self) -> str:
+        return self.title or f"Round {self.number}"
+
+
+class Room(db.Model):
+    """One workshop in one round: where a rapporteur captures items."""
+
+    __table_args__ = (sa.UniqueConstraint("workshop_id", "round_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    round_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+
+    workshop: so.Mapped[Workshop] = so.relationship(back_populates="rooms")
+    round: so.Mapped[Round] = so.relationship(back_populates="rooms")
+    items: so.Mapped[list[Item]] = so.relationship(back_populates="room", cascade="all, delete-orphan")
+
+    @property
+    def event_id(self) -> int:
+        return self.workshop.event_id
+
+    @property
+    def label(self) -> str:
+        return f"Workshop {self.workshop.number}, {self.round.label}"
+
+
+class Category(db.Model):
+    """A heading items go under; per event, ordered and renameable (the key stays stable)."""
+
+    __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(64))
+    name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    event: so.Mapped[Event] = so.relationship(back_populates="categories")
+
+
+class Item(db.Model):
+    """One captured point in a room; every change bumps `version` and leaves an ItemRevision."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    room_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("room.id", ondelete="CASCADE"), index=True)
+    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("category.id", ondelete="RESTRICT"), index=True)
+    client_id: so.Mapped[str] = so.mapped_column(sa.String(36), unique=True)
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    is_key_point: so.Mapped[bool] = so.mapped_column(default=False)
+    state: so.Mapped[ItemState] = so.mapped_column(_enum(ItemState, "item_state"), default=ItemState.ACTIVE)
+    version: so.Mapped[int] = so.mapped_column(default=1)
+    author_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    room: so.Mapped[Room] = so.relationship(back_populates="items")
+    category: so.Mapped[Category] = so.relationship()
+    author: so.Mapped[Optional[User]] = so.relationship()
+    revisions: so.Mapped[list[ItemRevision]] = so.relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="ItemRevision.version"
+    )
+
+
+class ItemRevision(db.Model):
+    """The state of an item after one change: nothing a rapporteur typed is ever overwritten."""
+
+    __tablename__ = "item_revision"
+    __table_args__ = (sa.UniqueConstraint("item_id", "version"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    version: so.Mapped[int]
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("category.id", ondelete="RESTRICT"))
+    position: so.Mapped[int]
+    is_key_point: so.Mapped[bool]
+    state: so.Mapped[ItemState] = so.mapped_column(_enum(ItemState, "item_state"))
+    mutation_id: so.Mapped[Optional[str]] = so.mapped_column(sa.String(36))
+    author_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    item: so.Mapped[Item] = so.relationship(back_populates="revisions")
+
+
+class Assignment(db.Model):
+    """A user's role in one event, optionally limited to one room (rapporteurs, room moderators)."""
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "event_id", "role", "room_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    role: so.Mapped[Role] = so.mapped_column(_enum(Role, "role"))
+    room_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("room.id", ondelete="CASCADE"))
+
+    user: so.Mapped[User] = so.relationship(back_populates="assignments")
+    event: so.Mapped[Event] = so.relationship(back_populates="assignments")
+    room: so.Mapped[Optional[Room]] = so.relationship()

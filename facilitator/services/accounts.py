@@ -1,0 +1,95 @@
+"""Accounts and role assignments. Functions flush but never commit: the caller owns the transaction."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from ..extensions import db
+from ..models import Assignment, Event, Role, Room, User
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
+MIN_PASSWORD_LENGTH = 8
+# Checked when the username is unknown, so a wrong username costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AccountError(ValueError):
+    """A user or assignment change that breaks a rule; the message is shown to the secretariat."""
+
+
+def get_user(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.strip().lower()))
+
+
+def create_user(username: str, password: str, name: str = "", email: str | None = None, is_admin: bool = False) -> User:
+    """Create an account with a hashed password; usernames are unique regardless of case."""
+    username = username.strip()
+    if not USERNAME_RE.match(username):
+        raise AccountError(
+            "A username has 2 to 64 characters: letters, digits and . _ @ - (starting with a letter or digit)."
+        )
+    if get_user(username):
+        raise AccountError(f"The username {username!r} is already taken.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    user = User(username=username, name=name.strip(), email=(email or "").strip() or None, is_admin=is_admin)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """Return the active user with this username and password, or None."""
+    user = get_user(username or "")
+    if user is None:
+        from werkzeug.security import check_password_hash
+
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not user.active or not user.check_password(password or ""):
+        return None
+    return user
+
+
+def assign(user: User, event: Event, role: Role, room: Room | None = None) -> Assignment:
+    """Give the user a role in the event (or in one of its rooms); assigning twice is harmless."""
+    if room is not None and room.event_id != event.id:
+        raise AccountError("That room belongs to another event.")
+    if role is Role.SECRETARIAT and room is not None:
+        raise AccountError("The secretariat works on the whole event, not on one room.")
+    if role is Role.RAPPORTEUR and room is None:
+        raise AccountError("Choose the room this rapporteur writes in.")
+    existing = db.session.scalar(
+        sa.select(Assignment).where(
+            Assignment.user_id == user.id,
+            Assignment.event_id == event.id,
+            Assignment.role == role,
+            Assignment.room_id.is_(None) if room is None else Assignment.room_id == room.id,
+        )
+    )
+    if existing:
+        return existing
+    assignment = Assignment(user=user, event=event, role=role, room=room)
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def unassign(assignment: Assignment) -> None:
+    """Remove one role; refuses to leave an event without any secretariat member."""
+    if assignment.role is Role.SECRETARIAT:
+        others = db.session.scalar(
+            sa.select(sa.func.count(Assignment.id)).where(
+                Assignment.event_id == assignment.event_id,
+                Assignment.role == Role.SECRETARIAT,
+                Assignment.id != assignment.id,
+            )
+        )
+        if not others:
+            raise AccountError("An event needs at least one secretariat member; add another one first.")
+    db.session.delete(assignment)
+    db.session.flush()

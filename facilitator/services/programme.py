@@ -1,0 +1,117 @@
+"""Programme import and export (format: docs/programme-format.md)."""
+
+from __future__ import annotations
+
+import yaml
+
+from ..extensions import db
+from ..models import Category, Event, User
+from .events import add_programme_session, add_round, add_workshop, create_event
+from .programme_schema import DEFAULT_CATEGORIES, FORMAT, ProgrammeError, ProgrammeIn, parse_programme
+
+__all__ = ["ProgrammeError", "import_programme", "export_programme", "parse_programme"]
+
+
+def import_programme(source: str | bytes | ProgrammeIn, creator: User | None = None) -> Event:
+    """Create a new event, with its rooms, from a programme file.
+
+    The file is validated whole before anything is written, and everything is added in one savepoint:
+    a file with an error leaves the database exactly as it was.
+    """
+    programme = source if isinstance(source, ProgrammeIn) else parse_programme(source)
+    with db.session.begin_nested():
+        event = create_event(creator=creator, with_default_categories=False, **programme.event.model_dump())
+        for position, category in enumerate(programme.categories or DEFAULT_CATEGORIES):
+            db.session.add(Category(event=event, key=category.key, name=category.name, position=position))
+        workshops = {}
+        for entry in programme.workshops:
+            workshops[entry.number] = add_workshop(event, **entry.model_dump())
+        sessions_by_round = {}
+        for entry in programme.sessions:
+            fields = entry.model_dump(exclude={"round", "start", "end"})
+            created = add_programme_session(event, start_time=entry.start, end_time=entry.end, **fields)
+            if entry.round is not None:
+                sessions_by_round[entry.round] = created
+        for entry in programme.rounds:
+            chosen = None if entry.workshops is None else [workshops[n] for n in entry.workshops]
+            add_round(event, entry.number, entry.title, chosen, sessions_by_round.get(entry.number))
+    return event
+
+
+def _time(value) -> str | None:
+    return value.strftime("%H:%M") if value else None
+
+
+def _drop_empty(mapping: dict) -> dict:
+    return {key: value for key, value in mapping.items() if value not in (None, "", [])}
+
+
+def export_programme(event: Event) -> str:
+    """Write the event's programme as a YAML file that import_programme reads back to the same event."""
+    all_numbers = [w.number for w in event.workshops]
+    data = {
+        "format": FORMAT,
+        "event": _drop_empty(
+            {
+                "title": event.title,
+                "subtitle": event.subtitle,
+                "venue": event.venue,
+                "start_date": event.start_date.isoformat() if event.start_date else None,
+                "end_date": event.end_date.isoformat() if event.end_date else None,
+                "organisers": list(event.organisers or []),
+                "language": event.language,
+                "introduction": event.introduction,
+                "disclaimer": event.disclaimer,
+            }
+        ),
+        "categories": [{"key": c.key, "name": c.name} for c in event.categories],
+        "sessions": [
+            _drop_empty(
+                {
+                    "kind": s.kind.value,
+                    "title": s.title,
+                    "day": s.day.isoformat() if s.day else None,
+                    "start": _time(s.start_time),
+                    "end": _time(s.end_time),
+                    "chair": s.chair,
+                    "speakers": list(s.speakers or []),
+                    "questions": list(s.questions or []),
+                    "description": s.description,
+                    "round": s.round.number if s.round else None,
+                }
+            )
+            for s in event.programme_sessions
+        ],
+        "workshops": [
+            _drop_empty(
+                {
+                    "number": w.number,
+                    "title": w.title,
+                    "description": w.description,
+                    "questions": list(w.questions or []),
+                    "panellists": list(w.panellists or []),
+                }
+            )
+            for w in event.workshops
+        ],
+        "rounds": [],
+    }
+    for round_ in event.rounds:
+        numbers = sorted(room.workshop.number for room in round_.rooms)
+        entry = {"number": round_.number, "title": round_.title}
+        if numbers != all_numbers:
+            entry["workshops"] = numbers
+        data["rounds"].append(_drop_empty(entry) | {"number": round_.number})
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Long texts as readable block scalars."""
+
+
+def _str_presenter(dumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)

@@ -1,0 +1,336 @@
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from ..extensions import db
+from ..models import Category, Event, ProgrammeSession, Round, SessionKind, Workshop
+from ..services import events as ops
+from ..services.access import can_create_event, is_secretariat
+from ..services.programme import ProgrammeError, export_programme, import_programme
+from . import bp
+from .forms import (
+    CategoryForm,
+    EventForm,
+    ImportForm,
+    ProgrammeSessionForm,
+    RoundForm,
+    WorkshopForm,
+)
+
+
+@bp.before_request
+def _guard():
+    """Every set-up page: signed in, and secretariat of the event in the URL (or allowed to create one)."""
+    if not current_user.is_authenticated:
+        from ..extensions import login_manager
+
+        return login_manager.unauthorized()
+    event_id = (request.view_args or {}).get("event_id")
+    if event_id is None:
+        if not can_create_event(current_user):
+            abort(403)
+        return None
+    g.event = db.session.get(Event, event_id) or abort(404)
+    if not is_secretariat(current_user, g.event):
+        abort(403)
+    return None
+
+
+def _owned(model, object_id: int):
+    """Load a part of g.event by id; parts of other events are 404, not someone else's to edit."""
+    obj = db.session.get(model, object_id)
+    event_id = obj.event_id if obj is not None else None
+    if obj is None or event_id != g.event.id:
+        abort(404)
+    return obj
+
+
+def _save(action, success: str, target):
+    """Run a set-up change, commit once, and tell the secretariat how it went.
+
+    Returns a redirect to `target` (a URL, or a function of the action's result) on success, None on a
+    rule violation (the page is shown again with the message and the user's input).
+    """
+    try:
+        result = action()
+    except ops.SetupError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return None
+    db.session.commit()
+    flash(success, "success")
+    return redirect(target(result) if callable(target) else target)
+
+
+def _fields(form, names):
+    return {name: getattr(form, name).data for name in names}
+
+
+# Events ---------------------------------------------------------------------------------------------
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def new_event():
+    """Create an empty event with the default categories."""
+    form = EventForm()
+    if form.validate_on_submit():
+        response = _save(
+            lambda: ops.create_event(creator=current_user, **_fields(form, EventForm.FIELDS)),
+            "Event created. Add its programme, workshops and rounds.",
+            lambda event: url_for("main.event", event_id=event.id),
+        )
+        if response:
+            return response
+    return render_template("setup/event_form.html", form=form, event=None)
+
+
+@bp.route("/events/import", methods=["GET", "POST"])
+def import_event():
+    """Create an event from a programme file; a file with any error is rejected whole."""
+    form = ImportForm()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            event = import_programme(form.file.data.read(), creator=current_user)
+        except ProgrammeError as error:
+            db.session.rollback()
+            errors = error.errors
+        else:
+            db.session.commit()
+            flash(f"Imported {event.title!r} with {len(ops.event_rooms(event))} rooms.", "success")
+            return redirect(url_for("main.event", event_id=event.id))
+    return render_template("setup/import.html", form=form, errors=errors), (422 if errors else 200)
+
+
+@bp.route("/events/<int:event_id>/export")
+def export_event(event_id: int):
+    """Download the programme file of the event."""
+    filename = f"programme-{event_id}.yaml"
+    return Response(
+        export_programme(g.event),
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/events/<int:event_id>/settings", methods=["GET", "POST"])
+def edit_event(event_id: int):
+    """Edit the event's details and report texts."""
+    form = EventForm(obj=g.event)
+    if form.validate_on_submit():
+        response = _save(
+            lambda: ops.update_event(g.event, **_fields(form, EventForm.FIELDS)),
+            "Event details saved.",
+            url_for("setup.edit_event", event_id=event_id),
+        )
+        if response:
+            return response
+    return render_template("setup/event_form.html", form=form, event=g.event)
+
+
+# Programme ------------------------------------------------------------------------------------------
+
+
+@bp.route("/events/<int:event_id>/programme", methods=["GET", "POST"])
+def programme(event_id: int):
+    """List the programme and add an entry to it."""
+    form = ProgrammeSessionForm()
+    if form.validate_on_submit():
+        fields = _fields(form, ProgrammeSessionForm.FIELDS)
+        fields["kind"] = SessionKind(fields["kind"])
+        response = _save(
+            lambda: ops.add_programme_session(g.event, **fields),
+            "Programme entry added.",
+            url_for("setup.programme", event_id=event_id),
+        )
+        if response:
+            return response
+    return render_template(
+        "setup/programme.html", form=form, event=g.event, days=ops.programme_by_day(g.event))
+
+
+@bp.route("/events/<int:event_id>/programme/<int:session_id>", methods=["GET", "POST"])
+def edit_programme_session(event_id: int, session_id: int):
+    """Edit one programme entry."""
+    entry = _owned(ProgrammeSession, session_id)
+    form = ProgrammeSessionForm(obj=entry)
+    if request.method == "GET":
+        form.kind.data = entry.kind.value  # the select holds values, the model an enum
+    if form.validate_on_submit():
+        fields = _fields(form, ProgrammeSessionForm.FIELDS)
+        fields["kind"] = SessionKind(fields["kind"])
+        response = _save(
+            lambda: ops.update_programme_session(entry, **fields),
+            "Programme entry saved.",
+            url_for("setup.programme", event_id=event_id),
+        )
+        if response:
+            return response
+    return render_template("setup/session_form.html", form=form, event=g.event, entry=entry)
+
+
+@bp.route("/events/<int:event_id>/programme/<int:session_id>/move", methods=["POST"])
+def move_programme_session(event_id: int, session_id: int):
+    """Move a programme entry up or down."""
+    entry = _owned(ProgrammeSession, session_id)
+    ops.move_programme_session(entry, -1 if request.form.get("direction") == "up" else 1)
+    db.session.commit()
+    return redirect(url_for("setup.programme", event_id=event_id) + f"#session-{entry.id}")
+
+
+@bp.route("/events/<int:event_id>/programme/<int:session_id>/delete", methods=["POST"])
+def delete_programme_session(event_id: int, session_id: int):
+    """Remove a programme entry."""
+    entry = _owned(ProgrammeSession, session_id)
+    return _save(
+        lambda: ops.delete_programme_session(entry),
+        f"Removed {entry.title!r} from the programme.",
+        url_for("setup.programme", event_id=event_id),
+    ) or redirect(url_for("setup.programme", event_id=event_id))
+
+
+# Workshops ------------------------------------------------------------------------------------------
+
+
+@bp.route("/events/<int:event_id>/workshops", methods=["GET", "POST"])
+def workshops(event_id: int):
+    """List the workshops and add one (it gets a room in every round)."""
+    next_number = max((w.number for w in g.event.workshops), default=0) + 1
+    form = WorkshopForm(data={"number": next_number} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        response = _save(
+            lambda: ops.add_workshop(g.event, **_fields(form, WorkshopForm.FIELDS)),
+            "Workshop added.",
+            url_for("setup.workshops", event_id=event_id),
+        )
+        if response:
+            return response
+    return render_template("setup/workshops.html", form=form, event=g.event)
+
+
+@bp.route("/events/<int:event_id>/workshops/<int:workshop_id>", methods=["GET", "POST"])
+def edit_workshop(event_id: int, workshop_id: int):
+    """Edit a workshop's number, title, description, questions and panellists."""
+    workshop = _owned(Workshop, workshop_id)
+    form = WorkshopForm(obj=workshop)
+    if form.validate_on_submit():
+        response = _save(
+            lambda: ops.update_workshop(workshop, **_fields(form, WorkshopForm.FIELDS)),
+            "Workshop saved.",
+            url_for("setup.workshops", event_id=event_id),
+        )
+        if response:
+            return response
+    return render_template("setup/workshop_form.html", form=form, event=g.event, workshop=workshop)
+
+
+@bp.route("/events/<int:event_id>/workshops/<int:workshop_id>/delete", methods=["POST"])
+def delete_workshop(event_id: int, workshop_id: int):
+    """Delete a workshop and its rooms, unless they hold items."""
+    workshop = _owned(Workshop, workshop_id)
+    target = url_for("setup.workshops", event_id=event_id)
+    return _save(lambda: ops.delete_workshop(workshop), "Workshop deleted.", target) or redirect(target)
+
+
+# Rounds ---------------------------------------------------------------------------------------------
+
+
+def _round_form(round_: Round | None = None) -> RoundForm:
+    if request.method == "GET" and round_ is not None:
+        form = RoundForm(data={"number": round_.number, "title": round_.title,
+                               "programme_session": round_.programme_session_id or 0})
+    elif request.method == "GET":
+        form = RoundForm(data={"number": max((r.number for r in g.event.rounds), default=0) + 1})
+    else:
+        form = RoundForm()
+    slots = [s for s in g.event.programme_sessions if s.kind is SessionKind.WORKSHOP_ROUND]
+    form.programme_session.choices = [SelectChoice(0, "(none)")] + [SelectChoice(s.id, s.title) for s in slots]
+    return form
+
+
+@bp.route("/events/<int:event_id>/rounds", methods=["GET", "POST"])
+def rounds(event_id: int):
+    """List the rounds and add one (it opens a room for every workshop)."""
+    form = _round_form()
+    if form.validate_on_submit():
+        slot = _owned(ProgrammeSession, form.programme_session.data) if form.programme_session.data else None
+        response = _save(
+            lambda: ops.add_round(g.event, form.number.data, form.title.data, programme_session=slot),
+            "Round added.",
+            url_for("setup.rounds", event_id=event_id),
+        )
+        if response:
+            return response
+    return render_template("setup/rounds.html", form=form, event=g.event)
+
+
+@bp.route("/events/<int:event_id>/rounds/<int:round_id>", methods=["GET", "POST"])
+def edit_round(event_id: int, round_id: int):
+    """Rename or renumber a round, or tie it to a programme slot."""
+    round_ = _owned(Round, round_id)
+    form = _round_form(round_)
+    if form.validate_on_submit():
+        slot = _owned(ProgrammeSession, form.programme_session.data) if form.programme_session.data else None
+        response = _save(
+            lambda: ops.update_round(round_, form.number.data, form.title.data, slot),
+            "Round saved.",
+            url_for("setup.rounds", event_id=event_id),
+        )
+        if response:
+            return response
+    return render_template("setup/round_form.html", form=form, event=g.event, round=round_)
+
+
+@bp.route("/events/<int:event_id>/rounds/<int:round_id>/delete", methods=["POST"])
+def delete_round(event_id: int, round_id: int):
+    """Delete a round and its rooms, unless they hold items."""
+    round_ = _owned(Round, round_id)
+    target = url_for("setup.rounds", event_id=event_id)
+    return _save(lambda: ops.delete_round(round_), "Round deleted.", target) or redirect(target)
+
+
+# Categories -----------------------------------------------------------------------------------------
+
+
+@bp.route("/events/<int:event_id>/categories", methods=["GET", "POST"])
+def categories(event_id: int):
+    """List the headings items go under, and add one."""
+    form = CategoryForm()
+    if form.validate_on_submit():
+        response = _save(
+            lambda: ops.add_category(g.event, form.name.data),
+            "Category added.",
+            url_for("setup.categories", event_id=event_id),
+        )
+        if response:
+            return response
+    return render_template("setup/categories.html", form=form, event=g.event)
+
+
+@bp.route("/events/<int:event_id>/categories/<int:category_id>/rename", methods=["POST"])
+def rename_category(event_id: int, category_id: int):
+    """Rename a heading; items under it keep their place."""
+    category = _owned(Category, category_id)
+    form = CategoryForm()
+    target = url_for("setup.categories", event_id=event_id)
+    if not form.validate_on_submit():
+        flash("A category needs a name of at most 200 characters.", "error")
+        return redirect(target)
+    return _save(lambda: ops.rename_category(category, form.name.data), "Category renamed.", target) or redirect(target)
+
+
+@bp.route("/events/<int:event_id>/categories/<int:category_id>/move", methods=["POST"])
+def move_category(event_id: int, category_id: int):
+    """Move a heading left or right."""
+    category = _owned(Category, category_id)
+    ops.move_category(category, -1 if request.form.get("direction") == "up" else 1)
+    db.session.commit()
+    return redirect(url_for("setup.categories", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/categories/<int:category_id>/delete", methods=["POST"])
+def delete_category(event_id: int, category_id: int):
+    """Delete an unused heading."""
+    category = _owned(Category, category_id)
+    target = url_for("setup.categories", event_id=event_id)
+    return _save(lambda: ops.delete_category(category), "Category deleted.", target) or redirect(target)

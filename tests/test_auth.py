@@ -1,0 +1,99 @@
+"""Logging in and out, wrong passwords, CSRF, and the cookies a browser keeps."""
+
+import sqlalchemy as sa
+
+from facilitator.extensions import db
+from facilitator.models import User
+
+from .conftest import PASSWORD
+
+
+def test_login_and_logout(client, make_user):
+    make_user("ana")
+
+    response = client.post("/login", data={"username": "ana", "password": PASSWORD})
+    assert response.status_code == 302
+    home = client.get("/")
+    assert home.status_code == 200 and "Ana" in home.get_data(as_text=True)
+
+    response = client.post("/logout", data={})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302  # back to the login page
+
+
+def test_username_is_not_case_sensitive(client, make_user):
+    make_user("Ana")
+    assert client.post("/login", data={"username": "ana", "password": PASSWORD}).status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_message(client, make_user):
+    make_user("ana")
+
+    response = client.post("/login", data={"username": "ana", "password": "not it"})
+
+    assert response.status_code == 401
+    assert "Wrong username or password" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_unknown_user_gets_the_same_answer(client):
+    response = client.post("/login", data={"username": "nobody", "password": "whatever"})
+    assert response.status_code == 401
+    assert "Wrong username or password" in response.get_data(as_text=True)
+
+
+def test_deactivated_user_cannot_log_in(client, make_user):
+    user = make_user("ana")
+    user.active = False
+    db.session.commit()
+    assert client.post("/login", data={"username": "ana", "password": PASSWORD}).status_code == 401
+
+
+def test_login_without_csrf_token_is_rejected(client, make_user):
+    make_user("ana")
+
+    response = client.post("/login", data={"username": "ana", "password": PASSWORD}, csrf=False)
+
+    assert response.status_code == 400
+    assert "expired" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_logout_without_csrf_token_does_not_log_out(client, make_user, login):
+    make_user("ana")
+    login(client, "ana")
+
+    assert client.post("/logout", data={}, csrf=False).status_code == 400
+    assert client.get("/").status_code == 200
+
+
+def test_passwords_are_stored_hashed(make_user):
+    make_user("ana")
+    stored = db.session.scalar(sa.select(User.password_hash).where(User.username == "ana"))
+    assert PASSWORD not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_login_redirects_only_to_local_pages(client, make_user):
+    make_user("ana")
+    response = client.post("/login?next=https://evil.example/", data={"username": "ana", "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+    client.post("/logout", data={})
+    response = client.post("/login?next=/events/1", data={"username": "ana", "password": PASSWORD})
+    assert response.headers["Location"] == "/events/1"
+
+
+def test_session_cookie_is_http_only_and_same_site(client, make_user):
+    make_user("ana")
+    client.post("/login", data={"username": "ana", "password": PASSWORD})
+    cookie = client.get_cookie("session")
+    assert cookie.http_only
+    assert cookie.same_site == "Lax"
+
+
+def test_pages_send_security_headers(client):
+    response = client.get("/login")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -1,0 +1,91 @@
+"""The `facilitator` command: the README's run command serves the demo; users and files from the shell."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from facilitator.cli import main
+from facilitator.extensions import db
+from facilitator.models import Event, User
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_run_demo_migrates_loads_the_demo_and_serves(tmp_path):
+    """What a new user gets from the README's first command: a server with the demo and its logins."""
+    port = _free_port()
+    env = {**os.environ, "FACILITATOR_INSTANCE": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    env.pop("DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "facilitator", "run", "--demo", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    output = ""
+    try:
+        deadline = time.monotonic() + 60
+        while "running at" not in output and time.monotonic() < deadline and process.poll() is None:
+            output += process.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in output, output
+        assert re.search(r"secretariat\s+/\s+secretariat-demo", output), output
+        for role in ("moderator", "rapporteur", "viewer"):
+            assert role in output
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("the server never answered")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+    assert (tmp_path / "facilitator.db").exists()
+    assert (tmp_path / "secret_key").exists()
+
+
+def test_create_user_command(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(main, ["create-user", "chair", "--name", "The Chair", "--admin",
+                                  "--password", "a long secret"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.username == "chair"))
+    assert user.is_admin and user.check_password("a long secret")
+
+    result = runner.invoke(main, ["create-user", "chair", "--password", "a long secret"])
+    assert result.exit_code != 0 and "already taken" in result.output
+
+
+def test_import_command_reports_errors_by_place(app, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("event: {title: X}\nworkshops: [{number: 1}]\n")
+    result = app.test_cli_runner().invoke(main, ["import-programme", str(broken)])
+    assert result.exit_code != 0
+    assert "workshops[0].title: Field required" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+
+
+def test_import_and_export_commands(app, tmp_path):
+    runner = app.test_cli_runner()
+    demo = PROJECT / "facilitator" / "demo" / "emn-2016.yaml"
+    result = runner.invoke(main, ["import-programme", str(demo)])
+    assert result.exit_code == 0 and "12 rooms" in result.output
+    event_id = db.session.scalar(sa.select(Event.id))
+    out = tmp_path / "out.yaml"
+    assert runner.invoke(main, ["export-programme", str(event_id), str(out)]).exit_code == 0
+    assert "European Conference 2016" in out.read_text()

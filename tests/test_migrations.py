@@ -1,0 +1,50 @@
+"""The migrations build the schema from an empty database, on SQLite and on PostgreSQL, and match the models."""
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from facilitator import create_app
+from facilitator.config import TestConfig
+from facilitator.extensions import db
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A brand-new database on the same kind of server the suite runs on."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield "sqlite:///" + str(tmp_path / "empty.db")
+        return
+    name = f"facilitator_migrations_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield sa.make_url(url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_migrations_build_the_schema_from_empty_and_match_the_models(empty_database_url, tmp_path):
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=empty_database_url, INSTANCE_PATH=str(tmp_path))
+    with app.app_context():
+        assert sa.inspect(db.engine).get_table_names() == []
+
+        upgrade()
+        tables = set(sa.inspect(db.engine).get_table_names())
+        assert {"user", "event", "programme_session", "workshop", "round", "room", "category", "item",
+                "item_revision", "assignment", "alembic_version"} <= tables
+        with db.engine.connect() as conn:
+            differences = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        assert differences == [], f"models and migrations disagree: {differences}"
+
+        downgrade(revision="base")
+        assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        db.engine.dispose()
