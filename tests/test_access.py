@@ -3,7 +3,7 @@
 import pytest
 from flask import url_for
 
-from facilitator.models import Assignment, Role
+from facilitator.models import Role
 from facilitator.services.events import event_rooms
 
 # Routes anyone may open without logging in. Everything else must send anonymous users to the login page.
@@ -60,9 +60,10 @@ def test_secretariat_routes_refuse_everyone_else(app, client, ids, login, make_u
     if username == "outsider":
         make_user("outsider")
     if username == "other-secretariat":
-        from facilitator.services.events import create_event
-        from facilitator.services.accounts import create_user
         from facilitator.extensions import db
+        from facilitator.services.accounts import create_user
+        from facilitator.services.events import create_event
+
         from .conftest import PASSWORD
 
         create_event("Another meeting", creator=create_user("other-secretariat", PASSWORD))

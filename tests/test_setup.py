@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from facilitator.extensions import db
-from facilitator.models import Assignment, Category, Event, Item, ItemRevision, ProgrammeSession, Role, Room
+from facilitator.models import Assignment, Event, Item, ProgrammeSession, Role, Room
 from facilitator.services.events import event_rooms
 
 from .conftest import PASSWORD, table_counts
@@ -23,10 +23,12 @@ def test_secretariat_builds_an_event_from_scratch(client, login, demo_event):
     assert [c.key for c in event.categories] == ["challenge", "best_practice", "recommendation"]
     base = f"/setup/events/{event.id}"
 
+    questions = "What works?\n\nWhat is missing?"
     for number, title in [(1, "Legal frameworks"), (2, "Victim identification")]:
-        assert client.post(f"{base}/workshops", data={"number": number, "title": title,
-                                                      "questions": "What works?\n\nWhat is missing?"}).status_code == 302
-    assert client.post(f"{base}/rounds", data={"number": 1, "title": "Morning", "programme_session": 0}).status_code == 302
+        response = client.post(f"{base}/workshops", data={"number": number, "title": title, "questions": questions})
+        assert response.status_code == 302
+    response = client.post(f"{base}/rounds", data={"number": 1, "title": "Morning", "programme_session": 0})
+    assert response.status_code == 302
     assert client.post(f"{base}/workshops", data={"number": 3, "title": "Data"}).status_code == 302
 
     db.session.expire_all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Assignment, Event, Role, Room, User
@@ -46,8 +46,6 @@ def authenticate(username: str, password: str) -> User | None:
     """Return the active user with this username and password, or None."""
     user = get_user(username or "")
     if user is None:
-        from werkzeug.security import check_password_hash
-
         check_password_hash(_DUMMY_HASH, password or "")
         return None
     if not user.active or not user.check_password(password or ""):

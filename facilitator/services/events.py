@@ -15,7 +15,11 @@ from ..extensions import db
 from ..models import Category, Event, Item, ProgrammeSession, Role, Room, Round, SessionKind, User, Workshop
 from .accounts import assign
 
-DEFAULT_CATEGORIES = [("challenge", "Challenges"), ("best_practice", "Best practices"), ("recommendation", "Recommendations")]
+DEFAULT_CATEGORIES = [
+    ("challenge", "Challenges"),
+    ("best_practice", "Best practices"),
+    ("recommendation", "Recommendations"),
+]
 DEFAULT_DISCLAIMER = (
     "The outcomes captured from the workshops reflect the discussions held during the event. "
     "They do not represent the official views of the organisers or of the participants' institutions."

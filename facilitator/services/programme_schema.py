@@ -130,7 +130,10 @@ def _check_references(programme: ProgrammeIn) -> list[tuple[str, str]]:
             value = getattr(entry, attr)
             if value in seen:
                 errors.append(
-                    (f"{section}[{index}].{attr}", f"duplicate {attr} {value!r} (also used by {section}[{seen[value]}])")
+                    (
+                        f"{section}[{index}].{attr}",
+                        f"duplicate {attr} {value!r} (also used by {section}[{seen[value]}])",
+                    )
                 )
             else:
                 seen[value] = index
@@ -157,7 +160,8 @@ def _check_references(programme: ProgrammeIn) -> list[tuple[str, str]]:
             elif entry.round not in round_numbers:
                 errors.append((f"{place}.round", f"unknown round number {entry.round}"))
             elif entry.round in claimed:
-                errors.append((f"{place}.round", f"round {entry.round} is already run by sessions[{claimed[entry.round]}]"))
+                other = claimed[entry.round]
+                errors.append((f"{place}.round", f"round {entry.round} is already run by sessions[{other}]"))
             else:
                 claimed[entry.round] = index
         if entry.start and entry.end and entry.end < entry.start:

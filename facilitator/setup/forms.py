@@ -52,7 +52,9 @@ class ImportForm(FlaskForm):
 
 
 class ProgrammeSessionForm(FlaskForm):
-    kind = SelectField("Kind", choices=[SelectChoice(k.value, k.label) for k in SessionKind], default=SessionKind.PLENARY.value)
+    kind = SelectField(
+        "Kind", choices=[SelectChoice(k.value, k.label) for k in SessionKind], default=SessionKind.PLENARY.value
+    )
     title = StringField("Title", validators=[DataRequired(), Length(max=500)], filters=[_strip])
     day = DateField("Day", validators=[Optional()])
     start_time = TimeField("Starts", validators=[Optional()])

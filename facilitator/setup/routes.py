@@ -2,7 +2,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from ..extensions import db
+from ..extensions import db, login_manager
 from ..models import Category, Event, ProgrammeSession, Round, SessionKind, Workshop
 from ..services import events as ops
 from ..services.access import can_create_event, is_secretariat
@@ -22,8 +22,6 @@ from .forms import (
 def _guard():
     """Every set-up page: signed in, and secretariat of the event in the URL (or allowed to create one)."""
     if not current_user.is_authenticated:
-        from ..extensions import login_manager
-
         return login_manager.unauthorized()
     event_id = (request.view_args or {}).get("event_id")
     if event_id is None:
