@@ -42,13 +42,16 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     with app.app_context():
         _tune_sqlite(app)
 
-    from . import auth, main, setup
+    from . import api, auth, capture, main, setup
     from .errors import register_error_handlers
+    from .realtime import handlers  # noqa: F401  (registers the socket event handlers)
     from .security import register_security_headers
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(setup.bp)
+    app.register_blueprint(capture.bp)
+    app.register_blueprint(api.bp)
     register_error_handlers(app)
     register_security_headers(app)
     return app

@@ -44,6 +44,7 @@ class Config:
     SOCKETIO_ASYNC_MODE = "threading"
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
     MAX_ITEM_LENGTH = int(os.environ.get("MAX_ITEM_LENGTH", "4000"))
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None  # e.g. https://facilitator.example.org
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 
     SESSION_COOKIE_HTTPONLY = True

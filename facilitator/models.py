@@ -195,6 +195,10 @@ class Room(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
     round_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    # The room's change sequence: bumped in the same transaction as every change, so it never skips or repeats.
+    last_seq: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # Secret part of the board's short link for participants without an account; made when first shown.
+    board_token: so.Mapped[Optional[str]] = so.mapped_column(sa.String(32), unique=True)
 
     workshop: so.Mapped[Workshop] = so.relationship(back_populates="rooms")
     round: so.Mapped[Round] = so.relationship(back_populates="rooms")
@@ -233,6 +237,7 @@ class Item(db.Model):
     text: so.Mapped[str] = so.mapped_column(sa.Text)
     position: so.Mapped[int] = so.mapped_column(default=0)
     is_key_point: so.Mapped[bool] = so.mapped_column(default=False)
+    question_index: so.Mapped[Optional[int]]  # which of the workshop's guiding questions it answers
     state: so.Mapped[ItemState] = so.mapped_column(_enum(ItemState, "item_state"), default=ItemState.ACTIVE)
     version: so.Mapped[int] = so.mapped_column(default=1)
     author_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
@@ -248,14 +253,17 @@ class Item(db.Model):
 
 
 class ItemRevision(db.Model):
-    """The state of an item after one change: nothing a rapporteur typed is ever overwritten."""
+    """The state of an item after one change: nothing a rapporteur typed is ever overwritten.
+
+    A rejected edit (stale base version) is kept too, as kind "conflict" with the version it was based on.
+    """
 
     __tablename__ = "item_revision"
-    __table_args__ = (sa.UniqueConstraint("item_id", "version"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("item.id", ondelete="CASCADE"), index=True)
     version: so.Mapped[int]
+    kind: so.Mapped[str] = so.mapped_column(sa.String(16), default="change", server_default="change")
     text: so.Mapped[str] = so.mapped_column(sa.Text)
     category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("category.id", ondelete="RESTRICT"))
     position: so.Mapped[int]
@@ -282,3 +290,25 @@ class Assignment(db.Model):
     user: so.Mapped[User] = so.relationship(back_populates="assignments")
     event: so.Mapped[Event] = so.relationship(back_populates="assignments")
     room: so.Mapped[Optional[Room]] = so.relationship()
+
+
+class Mutation(db.Model):
+    """A client mutation the server has answered: replaying its UUID returns the same answer, never a second change."""
+
+    id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
+    room_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("room.id", ondelete="CASCADE"), index=True)
+    user_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    answer: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class Change(db.Model):
+    """One entry of a change stream (a room's, or an event's plenary): what a client that missed it must apply."""
+
+    __table_args__ = (sa.UniqueConstraint("stream", "seq"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    stream: so.Mapped[str] = so.mapped_column(sa.String(32))  # "room:<id>" or "event:<id>"
+    seq: so.Mapped[int]
+    payload: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)

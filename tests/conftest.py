@@ -4,6 +4,13 @@ an app, a test client that fills in CSRF tokens like a browser would, and factor
 from __future__ import annotations
 
 import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +20,7 @@ from flask_wtf.csrf import generate_csrf
 
 from facilitator import create_app
 from facilitator.config import TestConfig
-from facilitator.extensions import db
+from facilitator.extensions import db, socketio
 from facilitator.models import Role
 from facilitator.services.accounts import assign, create_user
 
@@ -53,6 +60,11 @@ class CSRFClient(FlaskClient):
         if csrf and isinstance(data, dict) and "csrf_token" not in data:
             kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
         return super().post(*args, **kwargs)
+
+    def api(self, method: str, url: str, json=None, csrf: bool = True):
+        """A JSON API call as a script would make it: session cookie plus the X-CSRFToken header."""
+        headers = {"X-CSRFToken": self.csrf_token()} if csrf and method != "GET" else {}
+        return self.open(url, method=method, json=json, headers=headers)
 
 
 @pytest.fixture(scope="session")
@@ -101,6 +113,53 @@ def client(app) -> CSRFClient:
     return app.test_client()
 
 
+class SocketClient:
+    """Flask-SocketIO's test client, logged in through a Flask test client's cookies; each event is
+    handled in its own app context, as on a server."""
+
+    def __init__(self, app, flask_client):
+        self.app = app
+        with app.app_context():
+            self.sio = socketio.test_client(app, flask_test_client=flask_client)
+
+    @property
+    def connected(self) -> bool:
+        return self.sio.is_connected()
+
+    def emit(self, event: str, data=None):
+        """Send an event and return the server's acknowledgement."""
+        with self.app.app_context():
+            answer = self.sio.emit(event, data, callback=True)
+        db.session.expire_all()
+        return answer
+
+    def received(self, name: str | None = None) -> list:
+        """Events pushed to this client since the last call (their first argument)."""
+        with self.app.app_context():
+            events = self.sio.get_received()
+        return [e["args"][0] for e in events if name is None or e["name"] == name]
+
+    def disconnect(self):
+        with self.app.app_context():
+            self.sio.disconnect()
+
+
+@pytest.fixture
+def socket_client(app):
+    """Open a Socket.IO connection with the cookies (the login) of the given Flask test client."""
+    clients = []
+
+    def connect(flask_client) -> SocketClient:
+        client = SocketClient(app, flask_client)
+        clients.append(client)
+        return client
+
+    yield connect
+    for client in clients:
+        if client.connected:
+            client.disconnect()
+
+
 @pytest.fixture
 def make_user():
     """Create a user, optionally with a role in an event or room; returns the User."""
@@ -141,3 +200,56 @@ def table_counts() -> dict[str, int]:
         table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
         for table in db.metadata.sorted_tables
     }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_server(instance_path, *args: str):
+    """Run `facilitator run --demo` as a real process on a free port (SQLite in `instance_path`).
+
+    Yields (base_url, output_so_far); the process is stopped afterwards.
+    """
+    port = free_port()
+    env = {**os.environ, "FACILITATOR_INSTANCE": str(instance_path), "PYTHONUNBUFFERED": "1"}
+    env.pop("DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "facilitator", "run", "--demo", "--port", str(port), *args],
+        cwd=instance_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    output = ""
+    try:
+        deadline = time.monotonic() + 60
+        while "running at" not in output and time.monotonic() < deadline and process.poll() is None:
+            output += process.stdout.readline()
+        assert "running at" in output, f"the server did not start:\n{output}"
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/login", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base, output
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+def http_login(base: str, username: str, password: str):
+    """Log in over real HTTP, as a browser does; returns a requests session holding the cookie."""
+    import requests
+
+    http = requests.Session()
+    page = http.get(base + "/login", timeout=10).text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page)
+    response = http.post(base + "/login", data={"username": username, "password": password,
+                                                "csrf_token": token.group(1)}, allow_redirects=False, timeout=10)
+    assert response.status_code == 302, response.text
+    return http

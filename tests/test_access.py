@@ -6,8 +6,9 @@ from flask import url_for
 from facilitator.models import Role
 from facilitator.services.events import event_rooms
 
-# Routes anyone may open without logging in. Everything else must send anonymous users to the login page.
-PUBLIC_ENDPOINTS = {"static", "auth.login"}
+# Routes anyone may open without logging in. Everything else must send anonymous users to the login page
+# (or, for the JSON API, answer 401). The public board is reached only through its secret short link.
+PUBLIC_ENDPOINTS = {"static", "auth.login", "capture.public_board"}
 
 
 @pytest.fixture
@@ -22,6 +23,7 @@ def ids(demo_event):
         "category_id": demo_event.categories[0].id,
         "assignment_id": assignment.id,
         "room_id": event_rooms(demo_event)[0].id,
+        "item_id": "00000000-0000-4000-8000-000000000000",
     }
 
 
@@ -35,7 +37,7 @@ def _requests(app, ids, prefix=""):
             missing = set(rule.arguments) - set(ids)
             assert not missing, f"{rule.endpoint}: add a value for {missing} to the ids fixture"
             url = url_for(rule.endpoint, **{name: ids[name] for name in rule.arguments})
-            for method in sorted(rule.methods & {"GET", "POST"}):
+            for method in sorted(rule.methods & {"GET", "POST", "PATCH", "DELETE"}):
                 out.append((rule.endpoint, method, url))
     return out
 
@@ -43,7 +45,9 @@ def _requests(app, ids, prefix=""):
 def _send(client, method, url):
     if method == "GET":
         return client.get(url)
-    return client.post(url, data={})
+    if url.startswith("/api/"):
+        return client.api(method, url, json={})
+    return client.open(url, method=method, data={"csrf_token": client.csrf_token()})
 
 
 def test_every_route_sends_anonymous_users_to_login(app, client, ids):
@@ -51,6 +55,10 @@ def test_every_route_sends_anonymous_users_to_login(app, client, ids):
     assert len(requests) > 20
     for endpoint, method, url in requests:
         response = _send(client, method, url)
+        if endpoint.startswith("api."):
+            assert response.status_code == 401, f"{method} {url} ({endpoint}) answered {response.status_code}"
+            assert response.get_json()["error"] == "login_required"
+            continue
         assert response.status_code == 302, f"{method} {url} ({endpoint}) answered {response.status_code}"
         assert "/login" in response.headers["Location"], f"{method} {url} did not ask to log in"
 

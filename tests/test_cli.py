@@ -1,11 +1,6 @@
 """The `facilitator` command: the README's run command serves the demo; users and files from the shell."""
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -15,46 +10,20 @@ from facilitator.cli import main
 from facilitator.extensions import db
 from facilitator.models import Event, User
 
+from .conftest import running_server
+
 PROJECT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_run_demo_migrates_loads_the_demo_and_serves(tmp_path):
     """What a new user gets from the README's first command: a server with the demo and its logins."""
-    port = _free_port()
-    env = {**os.environ, "FACILITATOR_INSTANCE": str(tmp_path), "PYTHONUNBUFFERED": "1"}
-    env.pop("DATABASE_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "facilitator", "run", "--demo", "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    output = ""
-    try:
-        deadline = time.monotonic() + 60
-        while "running at" not in output and time.monotonic() < deadline and process.poll() is None:
-            output += process.stdout.readline()
-        assert f"http://127.0.0.1:{port}/" in output, output
+    with running_server(tmp_path) as (base, output):
+        assert re.search(r"running at http://127\.0\.0\.1:\d+/", output), output
         assert re.search(r"secretariat\s+/\s+secretariat-demo", output), output
         for role in ("moderator", "rapporteur", "viewer"):
-            assert role in output
-        for _ in range(50):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("the server never answered")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stdout.close()
+            assert re.search(rf"{role}\s+/\s+{role}-demo", output), output
+        with urllib.request.urlopen(base + "/login", timeout=5) as response:
+            assert response.status == 200
     assert (tmp_path / "facilitator.db").exists()
     assert (tmp_path / "secret_key").exists()
 

@@ -1,0 +1,80 @@
+import io
+import secrets
+
+import segno
+from flask import Response, abort, current_app, render_template, session, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import Room
+from ..realtime.handlers import BOARD_GRANTS
+from ..services.access import can_view_event, can_write_room
+from . import bp
+
+
+def _room(room_id: int) -> Room:
+    return db.session.get(Room, room_id) or abort(404)
+
+
+def board_link(room: Room) -> str:
+    """The short link participants open on their phones; its token is made the first time it is shown."""
+    if room.board_token is None:
+        room.board_token = secrets.token_urlsafe(6)
+        db.session.commit()
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for("capture.public_board", token=room.board_token)
+    return url_for("capture.public_board", token=room.board_token, _external=True)
+
+
+def _page_config(room: Room, can_write: bool) -> dict:
+    """What the page script needs, passed as data attributes (no inline script under our CSP)."""
+    return {
+        "room": room.id,
+        "user": current_user.id if current_user.is_authenticated else "guest",
+        "can-write": "true" if can_write else "false",
+        "max-length": current_app.config["MAX_ITEM_LENGTH"],
+    }
+
+
+@bp.route("/rooms/<int:room_id>/capture")
+@login_required
+def capture(room_id: int):
+    """The rapporteur's page: type items under each category; works offline and resends when back."""
+    room = _room(room_id)
+    if not can_write_room(current_user, room):
+        abort(403)
+    return render_template("capture/capture.html", room=room, event=room.workshop.event,
+                           config=_page_config(room, True))
+
+
+@bp.route("/rooms/<int:room_id>/board")
+@login_required
+def board(room_id: int):
+    """The projector board of a room, with the short link and QR code for participants' phones."""
+    room = _room(room_id)
+    if not can_view_event(current_user, room.workshop.event):
+        abort(403)
+    return render_template("capture/board.html", room=room, event=room.workshop.event, link=board_link(room),
+                           config=_page_config(room, False))
+
+
+@bp.route("/b/<token>")
+def public_board(token: str):
+    """A participant's read-only board, opened from the short link or QR code; no account needed."""
+    room = db.session.scalar(db.select(Room).where(Room.board_token == token)) or abort(404)
+    session[BOARD_GRANTS] = sorted(set(session.get(BOARD_GRANTS, [])) | {room.id})
+    return render_template("capture/board.html", room=room, event=room.workshop.event, link=None,
+                           config=_page_config(room, False))
+
+
+@bp.route("/rooms/<int:room_id>/qr.svg")
+@login_required
+def board_qr(room_id: int):
+    """The QR code of the board's short link, drawn on the server (no network, no script)."""
+    room = _room(room_id)
+    if not can_view_event(current_user, room.workshop.event):
+        abort(403)
+    out = io.BytesIO()
+    segno.make(board_link(room), error="m").save(out, kind="svg", scale=8, border=2, xmldecl=False)
+    return Response(out.getvalue(), mimetype="image/svg+xml")

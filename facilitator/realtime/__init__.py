@@ -1,0 +1,1 @@
+"""Socket.IO: handlers for client events, and broadcasting committed changes to rooms."""

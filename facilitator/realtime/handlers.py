@@ -1,0 +1,118 @@
+"""Socket.IO event handlers. Each one: parse, authorize, call the capture service, answer (ack), broadcast.
+
+Every handler answers through the ack callback with {"ok": true, ...} or {"ok": false, "error", "message"};
+none lets an exception escape, so one bad payload never disturbs the connection or anyone else.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from flask import request, session
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room, leave_room
+
+from ..extensions import db, socketio
+from ..services import capture
+from ..services.capture import CaptureError, invalid
+from . import presence
+from .broadcast import emit_change, emit_presence, room_channel
+
+log = logging.getLogger(__name__)
+BOARD_GRANTS = "board_rooms"  # session key: rooms whose board link this browser opened
+
+
+def answers(handler):
+    """Turn refusals into error answers and unexpected failures into a logged, rolled-back server_error."""
+
+    @functools.wraps(handler)
+    def wrapper(*args):
+        try:
+            return handler(*args)
+        except CaptureError as error:
+            db.session.rollback()
+            return error.answer
+        except Exception:
+            log.exception("socket handler %s failed", handler.__name__)
+            db.session.rollback()
+            return {"ok": False, "error": "server_error", "message": "The server could not do this; nothing was saved."}
+
+    return wrapper
+
+
+def _granted_rooms() -> set[int]:
+    return set(session.get(BOARD_GRANTS, []))
+
+
+def _room_from(data) -> int:
+    if not isinstance(data, dict):
+        raise invalid("The message must be a JSON object.")
+    return data.get("room")
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    """Any browser: accepted only with a logged-in session or a board link opened in this session."""
+    if not current_user.is_authenticated and not _granted_rooms():
+        raise ConnectionRefusedError("login required")
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_reason):
+    """Any browser: drop it from the presence lists of the rooms it was in."""
+    for room_id, people in presence.leave_all(request.sid).items():
+        emit_presence(room_id, people)
+
+
+@socketio.on("join")
+@answers
+def on_join(data):
+    """Capture page or board: start receiving a room's changes; answers with a snapshot or what was missed."""
+    room = capture.get_room(_room_from(data))
+    capture.require_view(current_user, room, _granted_rooms())
+    since = data.get("since")
+    if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
+        raise invalid("since: must be the last sequence number seen, or null", "since")
+    join_room(room_channel(room.id))
+    state = capture.snapshot(room) if since is None else capture.changes_since(room, since)
+    writer = current_user.is_authenticated and capture.can_write_room(current_user, room)
+    if current_user.is_authenticated:
+        person = {"name": current_user.display_name, "role": "rapporteur" if writer else "viewer"}
+        emit_presence(room.id, presence.enter(room.id, request.sid, person))
+    return {"ok": True, "can_write": writer, **state}
+
+
+@socketio.on("leave")
+@answers
+def on_leave(data):
+    """Capture page or board: stop receiving a room's changes."""
+    room = capture.get_room(_room_from(data))
+    leave_room(room_channel(room.id))
+    emit_presence(room.id, presence.leave(room.id, request.sid))
+    return {"ok": True}
+
+
+@socketio.on("sync")
+@answers
+def on_sync(data):
+    """A client that saw a gap in the sequence: answers with the changes after `since` (or a snapshot)."""
+    room = capture.get_room(_room_from(data))
+    capture.require_view(current_user, room, _granted_rooms())
+    since = data.get("since")
+    if not isinstance(since, int) or isinstance(since, bool) or since < 0:
+        raise invalid("since: must be the last sequence number seen", "since")
+    return {"ok": True, **capture.changes_since(room, since)}
+
+
+@socketio.on("mutate")
+@answers
+def on_mutate(data):
+    """Capture page: create, edit, move, delete or restore an item; ack after commit, then broadcast."""
+    if not current_user.is_authenticated:
+        raise CaptureError("forbidden", "Log in to write in a room.")
+    room = capture.get_room(_room_from(data))
+    outcome = capture.perform_mutation(current_user, room, data)
+    if outcome.change:
+        emit_change(outcome.change)
+    return outcome.answer

@@ -1,0 +1,184 @@
+// The projector board (and the participants' read-only board): items appear live, newest in view.
+// User text is only ever set with textContent.
+
+import { RoomConnection, pageConfig, loginMessage } from "./live.js";
+
+const HIGHLIGHT_MS = 4000;
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const root = document.getElementById("board");
+if (root) start(root);
+
+function start(root) {
+  const config = pageConfig(root);
+  const isPublic = root.classList.contains("board-public");
+  const connectionEl = document.getElementById("board-connection");
+  const connectionText = document.getElementById("connection-text");
+  const messageEl = document.getElementById("board-message");
+  const announcer = document.getElementById("board-announcer");
+  const fullscreenButton = document.getElementById("fullscreen-button");
+  const questions = [...document.querySelectorAll("#guiding-questions > li")].map((li) => li.textContent.trim());
+  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+  const columns = new Map();
+  for (const section of root.querySelectorAll(".board-column[data-category]")) {
+    columns.set(section.dataset.category, {
+      section,
+      name: section.querySelector(".board-column-heading").textContent.trim(),
+      list: section.querySelector("ol.board-items"),
+      empty: section.querySelector(".board-empty"),
+    });
+  }
+  const elements = new Map();
+  const fresh = new Set(); // ids to highlight and scroll to on the next render
+  let queued = false;
+  let everLive = false;
+
+  const live = new RoomConnection({
+    room: config.room,
+    onState: () => schedule(),
+    onChange: (change, { live: isLive }) => {
+      if (!isLive || !change.item) return;
+      if (change.op === "create" || change.op === "restore") {
+        fresh.add(change.item.id);
+        if (change.op === "create") {
+          const column = columns.get(change.item.category);
+          announce(`New in ${column ? column.name : change.item.category}: ${change.item.text}`);
+        }
+      } else if (change.op === "move" || (change.op === "edit" && change.item.state === "active")) {
+        fresh.add(change.item.id);
+      }
+    },
+    onConnection: (state, detail) => showConnection(state, detail),
+  });
+
+  function schedule() {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      render();
+    });
+  }
+
+  function render() {
+    const shown = new Set();
+    for (const [key, column] of columns) {
+      const items = live.ordered(key);
+      let cursor = column.list.firstElementChild;
+      for (const item of items) {
+        shown.add(item.id);
+        const li = elements.get(item.id) || create(item.id);
+        update(li, item);
+        if (li === cursor) cursor = cursor.nextElementSibling;
+        else column.list.insertBefore(li, cursor);
+      }
+      while (cursor) {
+        const next = cursor.nextElementSibling;
+        cursor.remove();
+        cursor = next;
+      }
+      column.empty.hidden = items.length > 0;
+    }
+    for (const [id, li] of elements) {
+      if (!shown.has(id)) {
+        li.remove();
+        elements.delete(id);
+      }
+    }
+    for (const id of fresh) {
+      const li = elements.get(id);
+      if (!li) continue;
+      li.classList.remove("is-new");
+      void li.offsetWidth; // restart the animation
+      li.classList.add("is-new");
+      clearTimeout(li._highlight);
+      li._highlight = setTimeout(() => li.classList.remove("is-new"), HIGHLIGHT_MS);
+      li.scrollIntoView({ block: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
+    }
+    fresh.clear();
+  }
+
+  function create(id) {
+    const li = el("li", "board-item");
+    li.dataset.id = id;
+    const marker = el("span", "board-item-marker", "★");
+    marker.setAttribute("aria-hidden", "true");
+    li.append(marker, el("span", "visually-hidden board-item-keylabel", "Key point: "), el("span", "board-item-text"));
+    const tag = el("span", "board-item-question");
+    li.append(tag);
+    elements.set(id, li);
+    return li;
+  }
+
+  function update(li, item) {
+    li.classList.toggle("key-point", Boolean(item.key_point));
+    li.querySelector(".board-item-marker").hidden = !item.key_point;
+    li.querySelector(".board-item-keylabel").hidden = !item.key_point;
+    const text = li.querySelector(".board-item-text");
+    if (text.textContent !== item.text) text.textContent = item.text;
+    const tag = li.querySelector(".board-item-question");
+    const q = typeof item.question === "number" ? item.question : null;
+    tag.hidden = q === null;
+    if (q !== null && tag.dataset.q !== String(q)) {
+      tag.dataset.q = String(q);
+      tag.replaceChildren();
+      const short = el("span", "", `Q${q + 1}`);
+      short.setAttribute("aria-hidden", "true");
+      tag.append(short, el("span", "visually-hidden", ` (guiding question ${q + 1}${questions[q] ? `: ${questions[q]}` : ""})`));
+      tag.title = questions[q] || "";
+    }
+  }
+
+  function announce(text) {
+    announcer.textContent = announcer.textContent === text ? `${text}\u00a0` : text;
+  }
+
+  function showConnection(state, detail) {
+    const labels = {
+      connecting: everLive ? "Reconnecting…" : "Connecting…",
+      live: "Live",
+      offline: "Reconnecting…",
+      denied: "Not connected",
+      error: "Not connected",
+    };
+    if (state === "live") everLive = true;
+    connectionEl.dataset.state = state === "connecting" || state === "offline" ? (everLive ? "offline" : "connecting") : state;
+    connectionText.textContent = labels[state] || state;
+    if (state === "denied") {
+      if (detail === "login required") {
+        if (isPublic) showMessage("This board link has expired in this browser. Open the short link again.");
+        else loginMessage(messageEl, root.dataset.loginUrl);
+      } else {
+        showMessage(detail || "You do not have access to this board.");
+      }
+    } else if (state === "error") {
+      showMessage(detail || "The live connection failed. Reload the page.");
+    } else if (state === "live") {
+      messageEl.hidden = true;
+      messageEl.replaceChildren();
+    }
+  }
+
+  function showMessage(text) {
+    messageEl.replaceChildren(el("p", "", text));
+    messageEl.hidden = false;
+  }
+
+  if (fullscreenButton && document.fullscreenEnabled) {
+    fullscreenButton.hidden = false;
+    fullscreenButton.addEventListener("click", () => {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else root.requestFullscreen().catch(() => showMessage("This browser refused full screen. Try F11."));
+    });
+    document.addEventListener("fullscreenchange", () => {
+      fullscreenButton.textContent = document.fullscreenElement ? "Exit full screen" : "Full screen";
+    });
+  }
+}

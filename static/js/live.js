@@ -1,0 +1,265 @@
+// The room connection shared by the capture page and the board (see docs/protocol.md).
+//
+// It keeps the server's view of one room: every item by id (deleted ones too, so they can be restored)
+// and the last change sequence applied. On every (re)connect it joins with that sequence and applies the
+// answer (a snapshot or the changes missed), then applies the `change` events in `seq` order: duplicates
+// are ignored, early arrivals wait in a buffer, and a gap that lasts more than a second is filled with `sync`.
+//
+// The page is told what happened through callbacks:
+//   onState({items, seq, reason})       the item map changed (reason: "snapshot" | "changes" | "change" | "ack")
+//   onChange(change, {live})            one change was applied (live: it came as an event, not a catch-up)
+//   onPresence(people)                  who has the room open
+//   onConnection(state, detail)         "connecting" | "live" | "offline" | "denied" | "error"
+//   onJoined({canWrite, seq})           the join (and catch-up) is complete: the outbox may be flushed
+//   onDisconnect()                      the connection dropped (the outbox stops sending)
+
+/* global io */
+
+const GAP_WAIT_MS = 1000;
+const JOIN_TIMEOUT_MS = 10000;
+
+export class RoomConnection {
+  constructor({ room, onState, onChange, onPresence, onConnection, onJoined, onDisconnect } = {}) {
+    this.room = room;
+    this.items = new Map();
+    this.lastSeq = null;
+    this.canWrite = false;
+    this.ready = false; // joined and caught up on the current connection
+    this.state = "connecting";
+    this.callbacks = { onState, onChange, onPresence, onConnection, onJoined, onDisconnect };
+    this._early = new Map(); // seq -> change that arrived ahead of a gap (or before the join answer)
+    this._gapTimer = null;
+    this._syncing = false;
+    this._generation = 0; // bumped on every connect and disconnect: answers of an older one are ignored
+    this._joinRetry = null;
+
+    if (typeof io !== "function") {
+      this._connection("error", "The live connection library did not load. Reload the page.");
+      return;
+    }
+    this.socket = io({ transports: ["websocket", "polling"] });
+    this.socket.on("connect", () => this._join());
+    this.socket.on("disconnect", (reason) => this._dropped(reason));
+    this.socket.on("connect_error", (error) => this._connectError(error));
+    this.socket.on("change", (change) => this._incoming(change));
+    this.socket.on("presence", (data) => {
+      if (data && data.room === this.room) this._call("onPresence", Array.isArray(data.people) ? data.people : []);
+    });
+    this._connection("connecting");
+
+    // The browser knows about a lost network long before the heartbeat does: drop the transport at once so
+    // that the page says "offline" and Socket.IO starts reconnecting; when the network is back, retry now.
+    window.addEventListener("offline", () => {
+      if (this.socket.connected && this.socket.io.engine) this.socket.io.engine.close();
+    });
+    window.addEventListener("online", () => {
+      if (!this.socket.connected && this.state !== "denied") this.socket.connect();
+    });
+  }
+
+  /** Active items of one category, in order. */
+  ordered(category) {
+    return sortItems([...this.items.values()].filter((i) => i.category === category && i.state === "active"));
+  }
+
+  /** Take an acknowledged item into the server view at once (its `change` event may come later). */
+  acknowledge(item) {
+    if (!item || typeof item.id !== "string") return;
+    const known = this.items.get(item.id);
+    if (known && known.version >= item.version) return;
+    this.items.set(item.id, { ...item });
+    this._call("onState", { items: this.items, seq: this.lastSeq, reason: "ack" });
+  }
+
+  // Connection ---------------------------------------------------------------------------------------
+
+  _join() {
+    const generation = ++this._generation;
+    this.ready = false;
+    clearTimeout(this._joinRetry);
+    this._connection("connecting");
+    this.socket.timeout(JOIN_TIMEOUT_MS).emit("join", { room: this.room, since: this.lastSeq }, (err, answer) => {
+      if (generation !== this._generation) return; // a newer connection took over
+      if (err) {
+        // No answer in time: try again on this connection (the server may be busy).
+        if (this.socket.connected) this._joinRetry = setTimeout(() => this.socket.connected && this._join(), 2000);
+        return;
+      }
+      if (!answer || answer.ok !== true) {
+        const message = (answer && answer.message) || "The server refused to open this room.";
+        this._connection(answer && answer.error === "forbidden" ? "denied" : "error", message);
+        return;
+      }
+      this.canWrite = Boolean(answer.can_write);
+      this.ready = true;
+      this._applyAnswer(answer);
+      this._connection("live");
+      this._call("onJoined", { canWrite: this.canWrite, seq: this.lastSeq });
+    });
+  }
+
+  _dropped(reason) {
+    this._generation++;
+    this.ready = false;
+    this._syncing = false;
+    clearTimeout(this._gapTimer);
+    this._gapTimer = null;
+    clearTimeout(this._joinRetry);
+    this._call("onDisconnect", reason);
+    // "io server disconnect": the server closed it on purpose; Socket.IO will not retry by itself.
+    if (reason === "io server disconnect") {
+      setTimeout(() => this.socket.connect(), 2000);
+    }
+    this._connection("offline", reason);
+  }
+
+  _connectError(error) {
+    const message = (error && error.message) || "";
+    // The server refuses a connection only for want of a login (or board link). `socket.active` is false
+    // after a refusal, whatever the message says (some server versions send a generic one).
+    if (message === "login required" || !this.socket.active) {
+      this._connection("denied", "login required");
+      return; // refused by the server: Socket.IO does not retry, and retrying would not help
+    }
+    this._connection("offline", message);
+  }
+
+  _connection(state, detail) {
+    this.state = state;
+    this._call("onConnection", state, detail);
+  }
+
+  _call(name, ...args) {
+    const fn = this.callbacks[name];
+    if (typeof fn !== "function") return undefined;
+    try {
+      return fn(...args);
+    } catch (error) {
+      console.error(`facilitator: ${name} failed`, error); // eslint-disable-line no-console
+      return undefined;
+    }
+  }
+
+  // Applying answers and changes -------------------------------------------------------------------
+
+  /** A join or sync answer: a snapshot (both shapes) or the changes after `since`. */
+  _applyAnswer(answer) {
+    const snapshot = answer.snapshot || (Array.isArray(answer.items) ? answer : null);
+    if (snapshot) {
+      this.items = new Map();
+      for (const item of snapshot.items || []) this.items.set(item.id, { ...item });
+      this.lastSeq = typeof snapshot.seq === "number" ? snapshot.seq : 0;
+      this._call("onState", { items: this.items, seq: this.lastSeq, reason: "snapshot" });
+    } else if (Array.isArray(answer.changes)) {
+      for (const change of answer.changes) {
+        if (this.lastSeq !== null && change.seq <= this.lastSeq) continue;
+        this._apply(change, false);
+      }
+      if (typeof answer.seq === "number" && (this.lastSeq === null || answer.seq > this.lastSeq)) {
+        this.lastSeq = answer.seq;
+      }
+      this._call("onState", { items: this.items, seq: this.lastSeq, reason: "changes" });
+    }
+    // Changes that came while we waited for the answer: drop what the answer covered, keep the rest.
+    for (const seq of [...this._early.keys()]) if (seq <= this.lastSeq) this._early.delete(seq);
+    this._drain();
+  }
+
+  _incoming(change) {
+    if (!change || change.room !== this.room || typeof change.seq !== "number") return;
+    if (!this.ready || this.lastSeq === null) {
+      this._early.set(change.seq, change); // the join answer will tell which of these are new
+      return;
+    }
+    if (change.seq <= this.lastSeq) return; // a duplicate
+    this._early.set(change.seq, change);
+    this._drain();
+  }
+
+  /** Apply buffered changes while they follow on; wait (then sync) when one is missing. */
+  _drain() {
+    let applied = false;
+    while (this._early.has(this.lastSeq + 1)) {
+      const change = this._early.get(this.lastSeq + 1);
+      this._early.delete(change.seq);
+      this._apply(change, true);
+      applied = true;
+    }
+    if (applied) this._call("onState", { items: this.items, seq: this.lastSeq, reason: "change" });
+    if (this._early.size === 0) {
+      clearTimeout(this._gapTimer);
+      this._gapTimer = null;
+    } else if (!this._gapTimer && this.ready) {
+      this._gapTimer = setTimeout(() => {
+        this._gapTimer = null;
+        if (this._early.size > 0) this._sync();
+      }, GAP_WAIT_MS);
+    }
+  }
+
+  _sync() {
+    if (this._syncing || !this.ready || !this.socket.connected) return;
+    this._syncing = true;
+    const generation = this._generation;
+    this.socket.timeout(JOIN_TIMEOUT_MS).emit("sync", { room: this.room, since: this.lastSeq }, (err, answer) => {
+      if (generation !== this._generation) return;
+      this._syncing = false;
+      if (err || !answer || answer.ok !== true) {
+        if (this._early.size > 0) this._gapTimer = setTimeout(() => { this._gapTimer = null; this._sync(); }, 3000);
+        return;
+      }
+      this._applyAnswer(answer);
+    });
+  }
+
+  _apply(change, live) {
+    const item = change.item;
+    if (item && typeof item.id === "string") {
+      const known = this.items.get(item.id);
+      // Versions only go up: an acknowledged item may already be newer than this change.
+      if (!known || !(known.version > item.version)) this.items.set(item.id, { ...item });
+    }
+    if (change.orders && typeof change.orders === "object") {
+      for (const [category, ids] of Object.entries(change.orders)) {
+        if (!Array.isArray(ids)) continue;
+        ids.forEach((id, position) => {
+          const entry = this.items.get(id);
+          if (entry) {
+            entry.position = position;
+            entry.category = category;
+          }
+        });
+      }
+    }
+    this.lastSeq = change.seq;
+    this._call("onChange", change, { live });
+  }
+}
+
+export function sortItems(items) {
+  return items.sort((a, b) => a.position - b.position || String(a.created_at).localeCompare(String(b.created_at)));
+}
+
+/** Read the page's configuration from the data- attributes of its root element. */
+export function pageConfig(root) {
+  const data = root.dataset;
+  return {
+    room: Number.parseInt(data.room, 10),
+    user: data.user,
+    canWrite: data.canWrite === "true",
+    maxLength: Number.parseInt(data.maxLength, 10) || 4000,
+  };
+}
+
+/** A small "connection refused: log in" message with a link, built without innerHTML. */
+export function loginMessage(container, loginUrl, text = "Your session has ended, so the live connection was refused.") {
+  container.replaceChildren();
+  const p = document.createElement("p");
+  p.append(`${text} `);
+  const a = document.createElement("a");
+  a.href = loginUrl || `/login?next=${encodeURIComponent(window.location.pathname)}`;
+  a.textContent = "Log in again";
+  p.append(a, " to continue.");
+  container.append(p);
+  container.hidden = false;
+}

@@ -1,0 +1,270 @@
+// The capture page's durable outbox (docs/protocol.md, "The browser outbox").
+//
+// Every mutation is written to localStorage before it is sent, and stays there until the server answers
+// it. Mutations go out one at a time, in order, only while the room is joined and caught up. An `ok` answer
+// removes the mutation; a refusal (conflict, invalid, not_found, forbidden) removes it, and every later
+// mutation of the same item (they were built on top of it), and hands them to the page so that it can show
+// them with the user's text; a server error, a timeout or a lost connection keeps it for a later retry.
+//
+// `overlay()` applies the queued mutations on top of the server's items, which is what the page shows:
+// a new item appears at once (marked pending), also after a reload, since the outbox is read back on load.
+
+const ACK_TIMEOUT_MS = 10000;
+const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+const REFUSALS = new Set(["conflict", "invalid", "not_found", "forbidden"]);
+const FIELDS = ["room", "op", "mutation_id", "item", "base_version", "text", "category", "position", "key_point", "question"];
+
+export function newId() {
+  if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+  // crypto.randomUUID needs a secure context (https or localhost); fall back to getRandomValues.
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export class Outbox {
+  constructor({ user, room, onChange, onAck, onReject, onStorageError } = {}) {
+    this.room = room;
+    this.key = `facilitator.outbox.${user}.${room}`;
+    this.callbacks = { onChange, onAck, onReject, onStorageError };
+    this.entries = this._load();
+    this.socket = null;
+    this.joined = false; // the room is joined and caught up: sending is allowed
+    this.sending = null; // mutation_id of the mutation waiting for its answer
+    this.attempts = 0;
+    this._retryTimer = null;
+    this._generation = 0;
+    window.addEventListener("storage", (event) => {
+      // Another tab of the same user and room changed the outbox: take its list (resends are harmless).
+      if (event.key !== this.key) return;
+      this.entries = this._load();
+      this._changed();
+      this.pump();
+    });
+  }
+
+  get size() {
+    return this.entries.length;
+  }
+
+  /** Called by the page: the socket to send on. */
+  attach(socket) {
+    this.socket = socket;
+  }
+
+  /** The join and catch-up are done: resend everything, in order. */
+  joinedRoom() {
+    this.joined = true;
+    this.attempts = 0;
+    clearTimeout(this._retryTimer);
+    this._retryTimer = null;
+    this._generation++;
+    this.sending = null;
+    this._changed();
+    this.pump();
+  }
+
+  /** The connection dropped: stop; what was in flight stays queued and is resent after the next join. */
+  disconnected() {
+    this.joined = false;
+    this._generation++;
+    this.sending = null;
+    clearTimeout(this._retryTimer);
+    this._retryTimer = null;
+    this._changed();
+  }
+
+  /** Queue a mutation: saved first, then sent (when connected). Returns the stored mutation. */
+  enqueue(mutation) {
+    const entry = { ...mutation, room: this.room, mutation_id: mutation.mutation_id || newId() };
+    for (const key of Object.keys(entry)) if (!FIELDS.includes(key) || entry[key] === undefined) delete entry[key];
+    this.entries.push(entry);
+    this._save();
+    this._changed();
+    this.pump();
+    return entry;
+  }
+
+  /** Send the first queued mutation, if allowed and nothing is in flight. */
+  pump() {
+    if (this.sending || !this.joined || !this.socket || !this.socket.connected || this._retryTimer) return;
+    const entry = this.entries[0];
+    if (!entry) return;
+    const generation = this._generation;
+    this.sending = entry.mutation_id;
+    this.socket.timeout(ACK_TIMEOUT_MS).emit("mutate", entry, (err, answer) => {
+      if (generation !== this._generation) return; // disconnected meanwhile: the rejoin resends it
+      this.sending = null;
+      if (err || !answer || typeof answer !== "object") {
+        this._retryLater(); // timed out: keep it
+        return;
+      }
+      if (answer.ok === true) {
+        this.attempts = 0;
+        this._remove([entry.mutation_id]);
+        this._call("onAck", entry, answer);
+      } else if (REFUSALS.has(answer.error)) {
+        this.attempts = 0;
+        // Later mutations of this item were built on this one; sending them now could apply them to a
+        // version they were not made on. They are given back to the page with the refused one.
+        const later = this.entries.filter((e) => e.item === entry.item && e.mutation_id !== entry.mutation_id);
+        this._remove([entry.mutation_id, ...later.map((e) => e.mutation_id)]);
+        this._call("onReject", entry, answer, later);
+      } else {
+        this._retryLater(); // server_error (nothing was saved) or an unknown answer: keep it
+        return;
+      }
+      this._changed();
+      this.pump();
+    });
+  }
+
+  /** Status for the indicator, given the connection state. */
+  status(connection) {
+    const n = this.entries.length;
+    if (connection === "connecting" && !this.joined) {
+      return n ? { state: "pending", text: `Saving… (${n})` } : { state: "pending", text: "Connecting…" };
+    }
+    if (!this.joined) return { state: "offline", text: `Offline (${n})` };
+    if (n) return { state: "pending", text: `Saving… (${n})` };
+    return { state: "saved", text: "Saved" };
+  }
+
+  // Internals -----------------------------------------------------------------------------------------
+
+  _retryLater() {
+    const delay = BACKOFF_MS[Math.min(this.attempts, BACKOFF_MS.length - 1)];
+    this.attempts += 1;
+    clearTimeout(this._retryTimer);
+    this._retryTimer = setTimeout(() => {
+      this._retryTimer = null;
+      this.pump();
+    }, delay);
+    this._changed();
+  }
+
+  _remove(ids) {
+    const gone = new Set(ids);
+    this.entries = this.entries.filter((e) => !gone.has(e.mutation_id));
+    this._save();
+  }
+
+  _load() {
+    try {
+      const raw = window.localStorage.getItem(this.key);
+      const list = raw ? JSON.parse(raw) : [];
+      return Array.isArray(list) ? list.filter((e) => e && typeof e === "object" && e.mutation_id && e.op) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  _save() {
+    try {
+      if (this.entries.length) window.localStorage.setItem(this.key, JSON.stringify(this.entries));
+      else window.localStorage.removeItem(this.key);
+    } catch (error) {
+      this._call("onStorageError", error);
+    }
+  }
+
+  _changed() {
+    this._call("onChange", this);
+  }
+
+  _call(name, ...args) {
+    const fn = this.callbacks[name];
+    if (typeof fn !== "function") return;
+    try {
+      fn(...args);
+    } catch (error) {
+      console.error(`facilitator: outbox ${name} failed`, error); // eslint-disable-line no-console
+    }
+  }
+}
+
+/**
+ * The items as the user should see them: the server's items with the queued mutations applied in order.
+ * Returns {items: Map(id -> item with `pending`), orders: Map(category -> [active ids])}. Each item's
+ * `version` is the one it will have once its queued mutations are applied: the next mutation's base.
+ */
+export function overlay(serverItems, entries, { author = "", categories = [] } = {}) {
+  const items = new Map();
+  const orders = new Map(categories.map((key) => [key, []]));
+  const sorted = [...serverItems.values()].sort(
+    (a, b) => a.position - b.position || String(a.created_at).localeCompare(String(b.created_at)),
+  );
+  for (const item of sorted) {
+    items.set(item.id, { ...item, pending: false });
+    if (item.state !== "active") continue;
+    if (!orders.has(item.category)) orders.set(item.category, []);
+    orders.get(item.category).push(item.id);
+  }
+  const take = (id) => {
+    for (const ids of orders.values()) {
+      const at = ids.indexOf(id);
+      if (at >= 0) ids.splice(at, 1);
+    }
+  };
+  const put = (id, category, position) => {
+    if (!orders.has(category)) orders.set(category, []);
+    const ids = orders.get(category);
+    const at = typeof position === "number" ? Math.min(Math.max(position, 0), ids.length) : ids.length;
+    ids.splice(at, 0, id);
+  };
+
+  for (const m of entries) {
+    const current = items.get(m.item);
+    if (m.op === "create") {
+      if (current) continue; // already on the server: its answer is on the way
+      items.set(m.item, {
+        id: m.item,
+        room: m.room,
+        category: m.category,
+        text: m.text,
+        position: 0,
+        key_point: Boolean(m.key_point),
+        question: typeof m.question === "number" && m.question >= 0 ? m.question : null,
+        state: "active",
+        version: 1,
+        author,
+        created_at: new Date().toISOString(),
+        pending: true,
+      });
+      put(m.item, m.category, m.position);
+      continue;
+    }
+    if (!current) continue; // unknown here; the server will answer not_found
+    if (m.op === "edit") {
+      if (typeof m.text === "string") current.text = m.text;
+      if (typeof m.key_point === "boolean") current.key_point = m.key_point;
+      if ("question" in m) current.question = typeof m.question === "number" && m.question >= 0 ? m.question : null;
+      if (typeof m.category === "string" && m.category !== current.category) {
+        take(m.item);
+        current.category = m.category;
+        if (current.state === "active") put(m.item, m.category);
+      }
+    } else if (m.op === "move") {
+      take(m.item);
+      if (typeof m.category === "string") current.category = m.category;
+      if (current.state === "active") put(m.item, current.category, m.position);
+    } else if (m.op === "delete") {
+      take(m.item);
+      current.state = "deleted";
+    } else if (m.op === "restore") {
+      take(m.item);
+      current.state = "active";
+      put(m.item, current.category, current.position);
+    }
+    if (typeof m.base_version === "number") current.version = m.base_version + 1;
+    current.pending = true;
+  }
+  for (const ids of orders.values()) {
+    ids.forEach((id, position) => {
+      items.get(id).position = position;
+    });
+  }
+  return { items, orders };
+}
