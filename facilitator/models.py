@@ -18,6 +18,23 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class UTCDateTime(sa.TypeDecorator):
+    """A timestamp that always comes back timezone-aware (UTC), also from SQLite, which drops the offset."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
 class Role(str, enum.Enum):
     """What a user may do in one event (see DESIGN.md, Roles); ordered from most to least power."""
 
@@ -71,7 +88,7 @@ class User(UserMixin, db.Model):
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     is_admin: so.Mapped[bool] = so.mapped_column(default=False)
     active: so.Mapped[bool] = so.mapped_column(default=True)
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     assignments: so.Mapped[list[Assignment]] = so.relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -106,7 +123,7 @@ class Event(db.Model):
     language: so.Mapped[str] = so.mapped_column(sa.String(16), default="en")
     introduction: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     disclaimer: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     programme_sessions: so.Mapped[list[ProgrammeSession]] = so.relationship(
         back_populates="event",
@@ -241,8 +258,8 @@ class Item(db.Model):
     state: so.Mapped[ItemState] = so.mapped_column(_enum(ItemState, "item_state"), default=ItemState.ACTIVE)
     version: so.Mapped[int] = so.mapped_column(default=1)
     author_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     room: so.Mapped[Room] = so.relationship(back_populates="items")
     category: so.Mapped[Category] = so.relationship()
@@ -271,7 +288,7 @@ class ItemRevision(db.Model):
     state: so.Mapped[ItemState] = so.mapped_column(_enum(ItemState, "item_state"))
     mutation_id: so.Mapped[Optional[str]] = so.mapped_column(sa.String(36))
     author_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     item: so.Mapped[Item] = so.relationship(back_populates="revisions")
 
@@ -299,7 +316,7 @@ class Mutation(db.Model):
     room_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("room.id", ondelete="CASCADE"), index=True)
     user_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     answer: so.Mapped[dict] = so.mapped_column(sa.JSON)
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Change(db.Model):
@@ -311,4 +328,4 @@ class Change(db.Model):
     stream: so.Mapped[str] = so.mapped_column(sa.String(32))  # "room:<id>" or "event:<id>"
     seq: so.Mapped[int]
     payload: so.Mapped[dict] = so.mapped_column(sa.JSON)
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)

@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -222,11 +223,15 @@ def running_server(instance_path, *args: str):
         cwd=instance_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     output = ""
+    drain = None
     try:
         deadline = time.monotonic() + 60
         while "running at" not in output and time.monotonic() < deadline and process.poll() is None:
             output += process.stdout.readline()
         assert "running at" in output, f"the server did not start:\n{output}"
+        # Keep reading its log, or a long session fills the pipe and the server blocks on a write.
+        drain = threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True)
+        drain.start()
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
@@ -238,6 +243,8 @@ def running_server(instance_path, *args: str):
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if drain is not None:
+            drain.join(timeout=10)
         process.stdout.close()
 
 

@@ -1,0 +1,185 @@
+// Drawing the capture page: the items of every category (as the outbox overlay shows them), the save
+// status and who else is here. Rendering is batched: `scheduleRender()` draws once, after the current task.
+//
+// Adds to the page: scheduleRender, render, renderPresence, announce, flash, focusItem.
+
+import { el, truncate } from "./capture-util.js";
+
+export function setupRender(page) {
+  const { columns, elements, editing, questions, statusEl, presenceEl, announcer } = page;
+  let renderQueued = false;
+  let lastStatus = "";
+
+  function scheduleRender() {
+    if (renderQueued) return;
+    renderQueued = true;
+    queueMicrotask(() => {
+      renderQueued = false;
+      render();
+    });
+  }
+
+  function render() {
+    const active = document.activeElement;
+    const view = page.freshView();
+    const shown = new Set();
+    for (const column of columns.values()) {
+      const ids = view.orders.get(column.key) || [];
+      reconcile(column, ids);
+      ids.forEach((id) => shown.add(id));
+      const n = ids.length;
+      column.count.textContent = n ? `(${n})` : "";
+      if (column.tab) column.tab.querySelector(".tab-count").textContent = n ? `(${n})` : "";
+      column.empty.hidden = n > 0;
+    }
+    for (const [id, li] of elements) {
+      if (shown.has(id)) continue;
+      if (editing.has(id)) page.editedAway(id, li);
+      li.remove();
+      elements.delete(id);
+    }
+    page.renderNotices();
+    renderStatus();
+    if (page.focusAfterRender) {
+      const target = typeof page.focusAfterRender === "string" ? elements.get(page.focusAfterRender) : page.focusAfterRender;
+      page.focusAfterRender = null;
+      if (target && target.isConnected) focusItem(target);
+    } else if (active && active !== document.activeElement && active.isConnected) {
+      active.focus({ preventScroll: true }); // moving an element in the DOM blurs it
+    }
+  }
+
+  /** Make the column's list show exactly `ids`, in order, moving existing elements rather than rebuilding. */
+  function reconcile(column, ids) {
+    const list = column.list;
+    let cursor = list.firstElementChild;
+    ids.forEach((id, index) => {
+      const li = elements.get(id) || createItem(id);
+      updateItem(li, page.view.items.get(id), index, ids.length, column);
+      if (li === cursor) {
+        cursor = cursor.nextElementSibling;
+      } else {
+        list.insertBefore(li, cursor);
+      }
+    });
+    while (cursor) {
+      const next = cursor.nextElementSibling;
+      cursor.remove();
+      cursor = next;
+    }
+  }
+
+  function createItem(id) {
+    const textId = `text-${id}`;
+    const metaId = `meta-${id}`;
+    const controls = [
+      el("button", { type: "button", className: "item-star", "aria-pressed": "false", "aria-describedby": textId, title: "Key point" },
+        el("span", { "aria-hidden": "true", className: "star-icon", text: "★" }),
+        el("span", { className: "visually-hidden", text: "Key point" })),
+    ];
+    if (questions.length) {
+      const select = el("select", { className: "item-question", id: `q-${id}`, "aria-describedby": textId },
+        el("option", { value: "-1", text: "— no question —" }),
+        ...questions.map((q, i) => el("option", { value: String(i), text: `${i + 1}. ${truncate(q, 60)}`, title: q })));
+      controls.push(el("label", { className: "visually-hidden", for: `q-${id}`, text: "Guiding question" }), select);
+    }
+    controls.push(
+      el("button", { type: "button", className: "button-small button-secondary item-edit", "aria-describedby": textId, text: "Edit" }),
+      el("button", { type: "button", className: "button-small button-secondary item-delete", "aria-describedby": textId, text: "Delete" }),
+      el("button", { type: "button", className: "button-small button-secondary item-up", "aria-label": "Move up", "aria-describedby": textId },
+        el("span", { "aria-hidden": "true", text: "↑" })),
+      el("button", { type: "button", className: "button-small button-secondary item-down", "aria-label": "Move down", "aria-describedby": textId },
+        el("span", { "aria-hidden": "true", text: "↓" })),
+    );
+    const li = el("li", { className: "item", "data-id": id, tabindex: "0", draggable: "true", "aria-labelledby": `${textId} ${metaId}` },
+      el("div", { className: "item-body" },
+        el("p", { className: "item-text", id: textId }),
+        el("div", { className: "item-editor", hidden: true },
+          el("label", { className: "visually-hidden", for: `edit-${id}`, text: "Item text" }),
+          el("textarea", { className: "item-edit-text", id: `edit-${id}`, rows: "3", "aria-describedby": `edit-hint-${id} edit-error-${id}` }),
+          el("div", { className: "item-editor-actions" },
+            el("button", { type: "button", className: "button-small item-save", text: "Save" }),
+            el("button", { type: "button", className: "button-small button-secondary item-cancel", text: "Cancel" }),
+            el("span", { className: "hint", id: `edit-hint-${id}`, text: "Enter saves, Shift+Enter new line, Escape cancels." })),
+          el("p", { className: "error-message item-edit-error", id: `edit-error-${id}`, hidden: true })),
+        el("p", { className: "item-meta", id: metaId },
+          el("span", { className: "item-keypoint-label", text: "Key point" }),
+          el("span", { className: "item-question-tag" }),
+          el("span", { className: "item-author" }),
+          el("span", { className: "item-pending", text: "pending" }))),
+      el("div", { className: "item-controls" }, ...controls),
+      el("div", { className: "item-notices" }));
+    elements.set(id, li);
+    return li;
+  }
+
+  function updateItem(li, item, index, count, column) {
+    const id = item.id;
+    const isEditing = editing.has(id);
+    li.classList.toggle("pending", Boolean(item.pending));
+    li.classList.toggle("key-point", Boolean(item.key_point));
+    li.classList.toggle("editing", isEditing);
+    li.draggable = !isEditing;
+    const text = li.querySelector(".item-text");
+    if (text.textContent !== item.text) text.textContent = item.text;
+    li.querySelector(".item-author").textContent = item.author ? `by ${item.author}` : "";
+    li.querySelector(".item-pending").hidden = !item.pending;
+    li.querySelector(".item-keypoint-label").hidden = !item.key_point;
+    const tag = li.querySelector(".item-question-tag");
+    const q = typeof item.question === "number" ? item.question : null;
+    tag.textContent = q !== null ? `Question ${q + 1}` : "";
+    tag.title = q !== null && questions[q] ? questions[q] : "";
+    tag.hidden = q === null;
+    li.querySelector(".item-star").setAttribute("aria-pressed", item.key_point ? "true" : "false");
+    const select = li.querySelector(".item-question");
+    if (select) {
+      const value = q === null ? "-1" : String(q);
+      if (select.value !== value) select.value = value;
+    }
+    li.querySelector(".item-up").setAttribute("aria-disabled", index === 0 ? "true" : "false");
+    li.querySelector(".item-down").setAttribute("aria-disabled", index === count - 1 ? "true" : "false");
+    li.dataset.category = column.key;
+  }
+
+  function renderStatus() {
+    const status = page.outbox.status(page.live.state);
+    if (status.text !== lastStatus) {
+      statusEl.textContent = status.text;
+      lastStatus = status.text;
+    }
+    statusEl.dataset.state = status.state;
+    for (const s of ["saved", "pending", "offline"]) statusEl.classList.toggle(`save-status--${s}`, s === status.state);
+  }
+
+  function renderPresence(people) {
+    const others = people.filter((p) => p && p.name !== page.me);
+    if (!others.length) {
+      presenceEl.replaceChildren(el("li", { className: "presence-none", text: "nobody else yet" }));
+      return;
+    }
+    presenceEl.replaceChildren(...others.map((p) => el("li", { className: `presence-person presence-${p.role === "rapporteur" ? "rapporteur" : "viewer"}` },
+      p.name, p.role === "rapporteur" ? null : el("span", { className: "presence-role", text: " (viewing)" }))));
+  }
+
+  /** Tell screen reader users (the live region repeats a text only if it changes). */
+  function announce(text) {
+    announcer.textContent = announcer.textContent === text ? `${text}\u00a0` : text;
+  }
+
+  function flash(id) {
+    setTimeout(() => { // after the render that adds the item
+      const li = elements.get(id);
+      if (!li) return;
+      li.classList.add("just-added");
+      setTimeout(() => li.classList.remove("just-added"), 2500);
+    }, 0);
+  }
+
+  function focusItem(li) {
+    page.activateTab(li.dataset.category || (li.closest(".category-column") || {}).dataset?.category);
+    li.focus({ preventScroll: true });
+    li.scrollIntoView({ block: "nearest" });
+  }
+
+  Object.assign(page, { scheduleRender, render, renderPresence, announce, flash, focusItem });
+}
