@@ -42,9 +42,9 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     with app.app_context():
         _tune_sqlite(app)
 
-    from . import api, auth, capture, main, setup
+    from . import api, auth, capture, main, plenary, setup
     from .errors import register_error_handlers
-    from .realtime import handlers  # noqa: F401  (registers the socket event handlers)
+    from .realtime import register_handlers
     from .security import register_security_headers
 
     app.register_blueprint(auth.bp)
@@ -52,6 +52,8 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app.register_blueprint(setup.bp)
     app.register_blueprint(capture.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(plenary.bp)
+    register_handlers()
     register_error_handlers(app)
     register_security_headers(app)
     return app

@@ -124,6 +124,12 @@ class Event(db.Model):
     introduction: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     disclaimer: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    # The plenary's change sequence (statements), like Room.last_seq for a room's items.
+    plenary_seq: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # Participants join the plenary vote with this short code; made when voting first opens.
+    join_code: so.Mapped[Optional[str]] = so.mapped_column(sa.String(16), unique=True)
+    voting_open: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    dots_per_ballot: so.Mapped[int] = so.mapped_column(default=5, server_default="5")
 
     programme_sessions: so.Mapped[list[ProgrammeSession]] = so.relationship(
         back_populates="event",
@@ -255,6 +261,10 @@ class Item(db.Model):
     position: so.Mapped[int] = so.mapped_column(default=0)
     is_key_point: so.Mapped[bool] = so.mapped_column(default=False)
     question_index: so.Mapped[Optional[int]]  # which of the workshop's guiding questions it answers
+    # The plenary statement this item was merged into; an item is merged into one statement at most.
+    statement_id: so.Mapped[Optional[int]] = so.mapped_column(
+        sa.ForeignKey("statement.id", ondelete="SET NULL"), index=True
+    )
     state: so.Mapped[ItemState] = so.mapped_column(_enum(ItemState, "item_state"), default=ItemState.ACTIVE)
     version: so.Mapped[int] = so.mapped_column(default=1)
     author_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
@@ -263,6 +273,7 @@ class Item(db.Model):
 
     room: so.Mapped[Room] = so.relationship(back_populates="items")
     category: so.Mapped[Category] = so.relationship()
+    statement: so.Mapped[Optional[Statement]] = so.relationship(back_populates="items")
     author: so.Mapped[Optional[User]] = so.relationship()
     revisions: so.Mapped[list[ItemRevision]] = so.relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="ItemRevision.version"
@@ -313,7 +324,7 @@ class Mutation(db.Model):
     """A client mutation the server has answered: replaying its UUID returns the same answer, never a second change."""
 
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
-    room_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("room.id", ondelete="CASCADE"), index=True)
+    stream: so.Mapped[str] = so.mapped_column(sa.String(32))  # where it was applied: "room:<id>", "event:<id>"
     user_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     answer: so.Mapped[dict] = so.mapped_column(sa.JSON)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
@@ -329,3 +340,73 @@ class Change(db.Model):
     seq: so.Mapped[int]
     payload: so.Mapped[dict] = so.mapped_column(sa.JSON)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Statement(db.Model):
+    """A plenary outcome: the moderator's wording merging items from any rooms, numbered within its section.
+
+    `client_id` is its stable identifier: it survives reordering, so a later draft can say what changed.
+    """
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    client_id: so.Mapped[str] = so.mapped_column(sa.String(36), unique=True)
+    section: so.Mapped[str] = so.mapped_column(sa.String(64))  # "conclusion", "recommendation" or a category key
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    state: so.Mapped[ItemState] = so.mapped_column(_enum(ItemState, "statement_state"), default=ItemState.ACTIVE)
+    version: so.Mapped[int] = so.mapped_column(default=0)
+    author_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    items: so.Mapped[list[Item]] = so.relationship(back_populates="statement", order_by="Item.id")
+    revisions: so.Mapped[list[StatementRevision]] = so.relationship(
+        cascade="all, delete-orphan", order_by="StatementRevision.id"
+    )
+
+
+class StatementRevision(db.Model):
+    """A statement after one change, with the items it merged then; rejected edits are kept as conflicts."""
+
+    __tablename__ = "statement_revision"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    statement_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("statement.id", ondelete="CASCADE"), index=True)
+    version: so.Mapped[int]
+    kind: so.Mapped[str] = so.mapped_column(sa.String(16), default="change")
+    op: so.Mapped[str] = so.mapped_column(sa.String(16))
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    section: so.Mapped[str] = so.mapped_column(sa.String(64))
+    position: so.Mapped[int]
+    state: so.Mapped[ItemState] = so.mapped_column(_enum(ItemState, "statement_state"))
+    sources: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)  # merged items' client ids
+    mutation_id: so.Mapped[Optional[str]] = so.mapped_column(sa.String(36))
+    author_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Vote(db.Model):
+    """One dot a participant put on a statement; `client_id` makes a resent vote count once."""
+
+    __table_args__ = (sa.Index("ix_vote_event_id_ballot", "event_id", "ballot"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    statement_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("statement.id", ondelete="CASCADE"), index=True)
+    ballot: so.Mapped[str] = so.mapped_column(sa.String(64))  # one per device, from a signed cookie
+    client_id: so.Mapped[str] = so.mapped_column(sa.String(36), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DismissedSuggestion(db.Model):
+    """A similar-items suggestion the moderator dismissed: it is not proposed again."""
+
+    __tablename__ = "dismissed_suggestion"
+    __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    key: so.Mapped[str] = so.mapped_column(sa.String(64))  # sha256 of the sorted item ids
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+

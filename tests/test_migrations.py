@@ -7,11 +7,11 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import Flask
 from flask_migrate import downgrade, upgrade
 
-from facilitator import create_app
-from facilitator.config import TestConfig
-from facilitator.extensions import db
+from facilitator import MIGRATIONS_DIR
+from facilitator.extensions import db, migrate
 
 
 @pytest.fixture
@@ -31,8 +31,12 @@ def empty_database_url(tmp_path):
     admin.dispose()
 
 
-def test_migrations_build_the_schema_from_empty_and_match_the_models(empty_database_url, tmp_path):
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=empty_database_url, INSTANCE_PATH=str(tmp_path))
+def test_migrations_build_the_schema_from_empty_and_match_the_models(empty_database_url):
+    # Only the database and Alembic: a second full app would re-bind the one Socket.IO server.
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     with app.app_context():
         assert sa.inspect(db.engine).get_table_names() == []
 

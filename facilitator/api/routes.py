@@ -9,9 +9,9 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from ..extensions import db
-from ..realtime.broadcast import emit_change
+from ..realtime.broadcast import emit_changes
 from ..services import capture
-from ..services.capture import CaptureError, invalid
+from ..services.live import Refusal, invalid
 from . import bp
 
 STATUS = {"invalid": 400, "forbidden": 403, "not_found": 404, "conflict": 409, "login_required": 401}
@@ -25,8 +25,8 @@ def _require_login():
     return None
 
 
-@bp.errorhandler(CaptureError)
-def _refused(error: CaptureError):
+@bp.errorhandler(Refusal)
+def _refused(error: Refusal):
     db.session.rollback()
     return jsonify(error.answer), STATUS.get(error.answer["error"], 400)
 
@@ -48,8 +48,7 @@ def _mutate(room_id: int, data: dict, created: bool = False):
     room = capture.get_room(room_id)
     data.setdefault("mutation_id", str(uuid.uuid4()))
     outcome = capture.perform_mutation(current_user, room, data)
-    if outcome.change:
-        emit_change(outcome.change)
+    emit_changes(outcome.broadcasts)
     status = (201 if created else 200) if outcome.answer["ok"] else STATUS.get(outcome.answer["error"], 400)
     return jsonify(outcome.answer), status
 
@@ -66,7 +65,7 @@ def room_changes(room_id: int):
     since = request.args.get("since", type=int)
     if since is None or since < 0:
         raise invalid("since: give the last sequence number seen, e.g. ?since=0", "since")
-    return jsonify(ok=True, **capture.changes_since(_readable_room(room_id), since))
+    return jsonify(ok=True, **capture.room_changes_since(_readable_room(room_id), since))
 
 
 @bp.post("/rooms/<int:room_id>/items")

@@ -1,16 +1,19 @@
 """The one place that emits to Socket.IO rooms; called only after the change is committed."""
 
 from ..extensions import socketio
+from ..services.live import event_stream, room_stream
 
 
-def room_channel(room_id: int) -> str:
-    return f"room:{room_id}"
-
-
-def emit_change(change: dict) -> None:
-    """Send a committed room change to everyone watching that room."""
-    socketio.emit("change", change, to=room_channel(change["room"]))
+def emit_changes(broadcasts: list[tuple[str, dict]]) -> None:
+    """Send committed changes, each to everyone watching its channel ("room:<id>" or "event:<id>")."""
+    for channel, change in broadcasts:
+        socketio.emit("change", change, to=channel)
 
 
 def emit_presence(room_id: int, people: list[dict]) -> None:
-    socketio.emit("presence", {"room": room_id, "people": people}, to=room_channel(room_id))
+    socketio.emit("presence", {"room": room_id, "people": people}, to=room_stream(room_id))
+
+
+def emit_tally(tally: dict) -> None:
+    """The live dot count, to everyone watching the event's plenary."""
+    socketio.emit("tally", tally, to=event_stream(tally["event"]))

@@ -15,12 +15,14 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from ..extensions import db, socketio
 from ..services import capture
-from ..services.capture import CaptureError, invalid
+from ..services.live import Refusal, invalid, room_stream
 from . import presence
-from .broadcast import emit_change, emit_presence, room_channel
+from .broadcast import emit_changes, emit_presence
 
 log = logging.getLogger(__name__)
 BOARD_GRANTS = "board_rooms"  # session key: rooms whose board link this browser opened
+PARTICIPANT_EVENTS = "participant_events"  # session key: events whose join code this browser used
+BALLOT = "ballot"  # session key: this device's voting ballot, one per device
 
 
 def answers(handler):
@@ -30,7 +32,7 @@ def answers(handler):
     def wrapper(*args):
         try:
             return handler(*args)
-        except CaptureError as error:
+        except Refusal as error:
             db.session.rollback()
             return error.answer
         except Exception:
@@ -53,8 +55,8 @@ def _room_from(data) -> int:
 
 @socketio.on("connect")
 def on_connect(auth=None):
-    """Any browser: accepted only with a logged-in session or a board link opened in this session."""
-    if not current_user.is_authenticated and not _granted_rooms():
+    """Any browser: accepted only when logged in, or after opening a board link or a plenary join code."""
+    if not current_user.is_authenticated and not _granted_rooms() and not session.get(PARTICIPANT_EVENTS):
         raise ConnectionRefusedError("login required")
 
 
@@ -74,8 +76,8 @@ def on_join(data):
     since = data.get("since")
     if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
         raise invalid("since: must be the last sequence number seen, or null", "since")
-    join_room(room_channel(room.id))
-    state = capture.snapshot(room) if since is None else capture.changes_since(room, since)
+    join_room(room_stream(room.id))
+    state = capture.snapshot(room) if since is None else capture.room_changes_since(room, since)
     writer = current_user.is_authenticated and capture.can_write_room(current_user, room)
     if current_user.is_authenticated:
         person = {"name": current_user.display_name, "role": "rapporteur" if writer else "viewer"}
@@ -88,7 +90,7 @@ def on_join(data):
 def on_leave(data):
     """Capture page or board: stop receiving a room's changes."""
     room = capture.get_room(_room_from(data))
-    leave_room(room_channel(room.id))
+    leave_room(room_stream(room.id))
     emit_presence(room.id, presence.leave(room.id, request.sid))
     return {"ok": True}
 
@@ -102,7 +104,7 @@ def on_sync(data):
     since = data.get("since")
     if not isinstance(since, int) or isinstance(since, bool) or since < 0:
         raise invalid("since: must be the last sequence number seen", "since")
-    return {"ok": True, **capture.changes_since(room, since)}
+    return {"ok": True, **capture.room_changes_since(room, since)}
 
 
 @socketio.on("mutate")
@@ -110,9 +112,8 @@ def on_sync(data):
 def on_mutate(data):
     """Capture page: create, edit, move, delete or restore an item; ack after commit, then broadcast."""
     if not current_user.is_authenticated:
-        raise CaptureError("forbidden", "Log in to write in a room.")
+        raise Refusal("forbidden", "Log in to write in a room.")
     room = capture.get_room(_room_from(data))
     outcome = capture.perform_mutation(current_user, room, data)
-    if outcome.change:
-        emit_change(outcome.change)
+    emit_changes(outcome.broadcasts)
     return outcome.answer

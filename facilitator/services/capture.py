@@ -6,45 +6,28 @@ both apply the same validation, the same permission checks and the same once-onl
 
 from __future__ import annotations
 
-import re
 import uuid
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from flask import current_app
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
-from sqlalchemy.orm.attributes import set_committed_value
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from ..extensions import db
-from ..models import Category, Change, Item, ItemRevision, ItemState, Mutation, Room, User, utcnow
+from ..models import Category, Item, ItemRevision, ItemState, Room, User, utcnow
 from .access import can_view_event, can_write_room
-
-# How many missed changes a reconnecting client is sent before a full snapshot is cheaper.
-MAX_CATCH_UP = 1000
-# Control characters except tab and newline; tabs become spaces below.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-class CaptureError(Exception):
-    """A request the server will not carry out; `answer` is what the client is told."""
-
-    def __init__(self, error: str, message: str, **extra: Any):
-        super().__init__(message)
-        self.answer = {"ok": False, "error": error, "message": message, **extra}
-
-
-def invalid(message: str, field: str | None = None) -> CaptureError:
-    return CaptureError("invalid", message, **({"field": field} if field else {}))
-
-
-@dataclass
-class Outcome:
-    """The answer for the sender (the ack) and, when something changed, the change for every viewer."""
-
-    answer: dict
-    change: dict | None = None
-
+from .live import (
+    CONTROL,
+    Outcome,
+    Refusal,
+    changes_since,
+    clean_text,
+    invalid,
+    log_change,
+    next_seq,
+    room_stream,
+    run_once,
+    validate,
+)
 
 # Payloads ---------------------------------------------------------------------------------------------
 
@@ -65,44 +48,10 @@ class _Payload(BaseModel):
 
 def parse_payload(data: Any) -> _Payload:
     """Validate a mutation; the first problem becomes a clear `invalid` answer naming the field."""
-    if not isinstance(data, dict):
-        raise invalid("A mutation must be a JSON object.")
-    try:
-        payload = _Payload.model_validate(
-            {**data, "mutation_id": _as_uuid(data, "mutation_id"), "item": _as_uuid(data, "item")}
-        )
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or None
-        message = "unknown field" if error["type"] == "extra_forbidden" else error["msg"]
-        raise invalid(f"{field}: {message}" if field else message, field) from None
+    payload = validate(_Payload, data, uuids=("mutation_id", "item"))
     if payload.op != "create" and payload.base_version is None:
         raise invalid("base_version: required for every change to an existing item", "base_version")
     return payload
-
-
-def _as_uuid(data: dict, key: str):
-    """UUIDs arrive as strings in JSON; strict mode would refuse them, so convert them here."""
-    value = data.get(key)
-    if isinstance(value, str):
-        try:
-            return uuid.UUID(value)
-        except ValueError:
-            raise invalid(f"{key}: must be a UUID such as 2f1c6b1e-8d7a-4c1e-9a55-0c6d2a9b7e10", key) from None
-    if value is None:
-        raise invalid(f"{key}: required", key)
-    raise invalid(f"{key}: must be a UUID string", key)
-
-
-def clean_text(text: str) -> str:
-    """Trim, drop control characters, unify line ends, and enforce the configured maximum length."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")).strip()
-    if not text:
-        raise invalid("text: an item needs some text", "text")
-    limit = current_app.config["MAX_ITEM_LENGTH"]
-    if len(text) > limit:
-        raise invalid(f"text: at most {limit} characters (this one has {len(text)})", "text")
-    return text
 
 
 # Reading ----------------------------------------------------------------------------------------------
@@ -117,6 +66,7 @@ def item_json(item: Item) -> dict:
         "position": item.position,
         "key_point": item.is_key_point,
         "question": item.question_index,
+        "statement": item.statement.client_id if item.statement else None,
         "state": item.state.value,
         "version": item.version,
         "author": item.author.display_name if item.author else None,
@@ -132,7 +82,8 @@ def room_items(room: Room) -> list[Item]:
             .where(Item.room_id == room.id)
             .join(Item.category)
             .order_by(Category.position, Item.position, Item.id)
-            .options(sa.orm.contains_eager(Item.category), sa.orm.selectinload(Item.author))
+            .options(sa.orm.contains_eager(Item.category), sa.orm.selectinload(Item.author),
+                     sa.orm.selectinload(Item.statement))
         )
     )
 
@@ -142,25 +93,20 @@ def snapshot(room: Room) -> dict:
     return {"room": room.id, "seq": room.last_seq, "items": [item_json(item) for item in room_items(room)]}
 
 
-def changes_since(room: Room, since: int) -> dict:
-    """What a reconnecting client missed after `since`, or a snapshot when that is simpler or needed."""
-    if since > room.last_seq or room.last_seq - since > MAX_CATCH_UP:
-        return {"snapshot": snapshot(room)}
-    payloads = db.session.scalars(
-        sa.select(Change.payload).where(Change.stream == room_stream(room.id), Change.seq > since).order_by(Change.seq)
-    ).all()
-    return {"room": room.id, "seq": room.last_seq, "changes": list(payloads)}
+def room_changes_since(room: Room, since: int) -> dict:
+    """What a reconnecting client of the room missed after `since` (or a snapshot)."""
+    return {"room": room.id, **changes_since(room_stream(room.id), room.last_seq, since, lambda: snapshot(room))}
 
 
 def require_view(user: User, room: Room, granted_rooms: set[int] = frozenset()) -> None:
     """Reading a room: anyone of the event, or a participant holding the room's board link."""
     if room.id not in granted_rooms and not can_view_event(user, room.workshop.event):
-        raise CaptureError("forbidden", "You do not have access to this room.")
+        raise Refusal("forbidden", "You do not have access to this room.")
 
 
 def require_write(user: User, room: Room) -> None:
     if not can_write_room(user, room):
-        raise CaptureError("forbidden", "Only this room's rapporteurs, its moderators and the secretariat write here.")
+        raise Refusal("forbidden", "Only this room's rapporteurs, its moderators and the secretariat write here.")
 
 
 def get_room(room_id: Any) -> Room:
@@ -168,7 +114,7 @@ def get_room(room_id: Any) -> Room:
         raise invalid("room: must be a room number", "room")
     room = db.session.get(Room, room_id)
     if room is None:
-        raise CaptureError("not_found", f"There is no room {room_id}.")
+        raise Refusal("not_found", f"There is no room {room_id}.")
     return room
 
 
@@ -176,42 +122,12 @@ def get_room(room_id: Any) -> Room:
 
 
 def perform_mutation(user: User, room: Room, data: Any) -> Outcome:
-    """Authorize, validate and apply one mutation, then commit: the ack is only sent after this returns.
-
-    The same mutation UUID is applied once; a replay gets the stored answer and changes nothing.
-    """
+    """Authorize, validate and apply one mutation once, then commit (see live.run_once)."""
     require_write(user, room)
     payload = parse_payload(data)
     if payload.room is not None and payload.room != room.id:
         raise invalid("room: does not match the room this mutation was sent to", "room")
-    mutation_id = str(payload.mutation_id)
-    known = _replayed(mutation_id, user, room)
-    if known is not None:
-        return Outcome(known)
-    try:
-        outcome = _apply(user, room, payload)
-        db.session.add(Mutation(id=mutation_id, room_id=room.id, user_id=user.id, answer=outcome.answer))
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        # The same UUID committed meanwhile by another connection (a resend racing its original).
-        db.session.rollback()
-        known = _replayed(mutation_id, user, room)
-        if known is None:
-            raise
-        return Outcome(known)
-    except BaseException:
-        db.session.rollback()
-        raise
-    return outcome
-
-
-def _replayed(mutation_id: str, user: User, room: Room) -> dict | None:
-    mutation = db.session.get(Mutation, mutation_id)
-    if mutation is None:
-        return None
-    if mutation.room_id != room.id or mutation.user_id != user.id:
-        raise invalid("mutation_id: already used for another change; generate a new UUID", "mutation_id")
-    return mutation.answer
+    return run_once(user, room_stream(room.id), str(payload.mutation_id), lambda: _apply(user, room, payload))
 
 
 def _category(room: Room, key: str | None) -> Category:
@@ -237,10 +153,10 @@ def _apply(user: User, room: Room, payload: _Payload) -> Outcome:
         if existing is not None and existing.room_id != room.id:
             raise invalid("item: this id is already used; generate a new UUID", "item")
         if existing is not None:
-            raise CaptureError("conflict", "An item with this id already exists.", item=item_json(existing))
+            raise Refusal("conflict", "An item with this id already exists.", item=item_json(existing))
         return _create(user, room, payload)
     if existing is None or existing.room_id != room.id:
-        raise CaptureError("not_found", "There is no such item in this room.")
+        raise Refusal("not_found", "There is no such item in this room.")
     if payload.base_version != existing.version:
         return _conflict(user, existing, payload)
     if existing.state is ItemState.DELETED and payload.op in ("edit", "move"):
@@ -345,7 +261,7 @@ def _record(user: User, room: Room, item: Item, payload: _Payload, orders: dict 
             is_key_point=item.is_key_point, state=item.state, mutation_id=str(payload.mutation_id), author_id=user.id,
         )
     )
-    seq = next_seq(room)
+    seq = next_seq(room, "last_seq")
     orders = orders or {}
     change = {
         "room": room.id,
@@ -354,10 +270,10 @@ def _record(user: User, room: Room, item: Item, payload: _Payload, orders: dict 
         "item": item_json(item),
         "orders": {key: [each.client_id for each in items] for key, items in orders.items()},
     }
-    db.session.add(Change(stream=room_stream(room.id), seq=seq, payload=change))
+    log_change(room_stream(room.id), seq, change)
     answer = {"ok": True, "op": payload.op, "mutation_id": str(payload.mutation_id), "seq": seq,
               "item": change["item"]}
-    return Outcome(answer, change)
+    return Outcome(answer, [(room_stream(room.id), change)])
 
 
 def _conflict(user: User, item: Item, payload: _Payload) -> Outcome:
@@ -365,7 +281,7 @@ def _conflict(user: User, item: Item, payload: _Payload) -> Outcome:
     if payload.text is not None:
         db.session.add(
             ItemRevision(
-                item=item, version=payload.base_version, kind="conflict", text=_CONTROL.sub("", payload.text)[:100_000],
+                item=item, version=payload.base_version, kind="conflict", text=CONTROL.sub("", payload.text)[:100_000],
                 category_id=item.category_id, position=item.position, is_key_point=item.is_key_point,
                 state=item.state, mutation_id=str(payload.mutation_id), author_id=user.id,
             )
@@ -374,16 +290,3 @@ def _conflict(user: User, item: Item, payload: _Payload) -> Outcome:
                f"version {payload.base_version}). Nothing was overwritten.")
     return Outcome({"ok": False, "error": "conflict", "message": message, "mutation_id": str(payload.mutation_id),
                     "item": item_json(item)})
-
-
-def room_stream(room_id: int) -> str:
-    return f"room:{room_id}"
-
-
-def next_seq(room: Room) -> int:
-    """Take the room's next change number; the row lock orders concurrent writers of one room."""
-    seq = db.session.execute(
-        sa.update(Room).where(Room.id == room.id).values(last_seq=Room.last_seq + 1).returning(Room.last_seq)
-    ).scalar_one()
-    set_committed_value(room, "last_seq", seq)
-    return seq

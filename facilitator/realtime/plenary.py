@@ -1,0 +1,144 @@
+"""Socket.IO handlers of the plenary: statements, suggestions and dot voting (docs/protocol.md)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import sqlalchemy as sa
+from flask import session
+from flask_login import current_user
+from flask_socketio import join_room
+
+from ..extensions import db, socketio
+from ..models import DismissedSuggestion, Event
+from ..services import plenary, voting
+from ..services.access import can_moderate, can_view_event
+from ..services.capture import item_json
+from ..services.events import event_rooms
+from ..services.live import Refusal, event_stream, invalid, room_stream
+from ..services.suggestions import Candidate, suggest
+from .broadcast import emit_changes, emit_tally
+from .handlers import BALLOT, PARTICIPANT_EVENTS, answers
+
+
+def participant_events() -> set[int]:
+    return set(session.get(PARTICIPANT_EVENTS, []))
+
+
+def ballot() -> str:
+    """This device's ballot, made by the voting page (an HTTP response can set the cookie; a socket cannot)."""
+    if BALLOT not in session:
+        raise Refusal("no_ballot", "Open the voting page again to get your ballot.")
+    return session[BALLOT]
+
+
+def _event(data) -> Event:
+    if not isinstance(data, dict):
+        raise invalid("The message must be a JSON object.")
+    event = plenary.get_event(data.get("event"))
+    plenary.require_read(current_user, event, participant_events())
+    return event
+
+
+def _since(value, field: str) -> int | None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        raise invalid(f"{field}: must be the last sequence number seen, or null", field)
+    return value
+
+
+@socketio.on("plenary:join")
+@answers
+def on_plenary_join(data):
+    """Plenary page, projector or voting page: statements (snapshot or missed changes) and the vote tally.
+
+    People of the event also get every room's items (or what they missed, given `rooms: {id: seq}`).
+    """
+    event = _event(data)
+    since = _since(data.get("since"), "since")
+    join_room(event_stream(event.id))
+    state = plenary.plenary_snapshot(event) if since is None else plenary.plenary_changes_since(event, since)
+    answer = {"ok": True, "can_moderate": can_moderate(current_user, event), "tally": voting.tally(event), **state}
+    if BALLOT in session:
+        answer["ballot"] = voting.ballot_state(event, session[BALLOT])
+    # Participants never see the rooms' items; the projector and voting page do not ask for them.
+    if data.get("items") is False or not can_view_event(current_user, event):
+        return answer
+    seen = data.get("rooms") or {}
+    if not isinstance(seen, dict):
+        raise invalid("rooms: must map room ids to the last sequence seen", "rooms")
+    rooms = {}
+    for room in event_rooms(event):
+        join_room(room_stream(room.id))
+        last = _since(seen.get(str(room.id)), f"rooms.{room.id}")
+        rooms[room.id] = plenary.room_state(room, last)
+    return {**answer, "rooms": rooms}
+
+
+@socketio.on("plenary:mutate")
+@answers
+def on_plenary_mutate(data):
+    """Plenary page (moderators, secretariat): create, edit, move, merge, unmerge, delete, restore a statement."""
+    if not current_user.is_authenticated:
+        raise Refusal("forbidden", "Log in to shape the plenary statements.")
+    event = plenary.get_event(data.get("event") if isinstance(data, dict) else None)
+    outcome = plenary.perform_statement_mutation(current_user, event, data)
+    emit_changes(outcome.broadcasts)
+    if outcome.answer["ok"] and outcome.answer["op"] in ("delete", "restore"):
+        emit_tally(voting.tally(event))
+    return outcome.answer
+
+
+@socketio.on("plenary:suggestions")
+@answers
+def on_suggestions(data):
+    """Plenary page (moderators): groups of unmerged items from different rooms that say the same thing."""
+    event = _event(data)
+    if not can_moderate(current_user, event):
+        raise Refusal("forbidden", "Only moderators and the secretariat see suggestions.")
+    items = [i for i in plenary.event_items(event) if i.statement_id is None]
+    dismissed = set(db.session.scalars(sa.select(DismissedSuggestion.key).where(
+        DismissedSuggestion.event_id == event.id)))
+    by_id = {i.client_id: i for i in items}
+    groups = suggest([Candidate(i.client_id, i.room_id, i.category.key, i.text) for i in items])
+    return {"ok": True, "suggestions": [
+        {"key": _key(g.items), "score": round(g.score, 3), "items": [item_json(by_id[i]) for i in g.items]}
+        for g in groups if _key(g.items) not in dismissed
+    ]}
+
+
+@socketio.on("plenary:dismiss")
+@answers
+def on_dismiss(data):
+    """Plenary page (moderators): do not propose this group of items again."""
+    event = _event(data)
+    if not can_moderate(current_user, event):
+        raise Refusal("forbidden", "Only moderators and the secretariat dismiss suggestions.")
+    ids = data.get("items")
+    if not isinstance(ids, list) or len(ids) < 2 or not all(isinstance(i, str) for i in ids):
+        raise invalid("items: the ids of the suggested items", "items")
+    key = _key(ids)
+    if db.session.scalar(sa.select(DismissedSuggestion.id).where(
+            DismissedSuggestion.event_id == event.id, DismissedSuggestion.key == key)) is None:
+        db.session.add(DismissedSuggestion(event_id=event.id, key=key))
+        db.session.commit()
+    return {"ok": True, "key": key}
+
+
+def _key(ids) -> str:
+    return hashlib.sha256(" ".join(sorted(ids)).encode()).hexdigest()
+
+
+@socketio.on("vote")
+@answers
+def on_vote(data):
+    """Voting page (participants with the join code, or people of the event): add or take back one dot."""
+    event = _event(data)
+    action = data.get("action")
+    if action == "add":
+        answer = voting.cast_vote(event, ballot(), data)
+    elif action == "remove":
+        answer = voting.withdraw_vote(event, ballot(), data)
+    else:
+        raise invalid("action: 'add' or 'remove'", "action")
+    emit_tally(voting.tally(event))
+    return answer

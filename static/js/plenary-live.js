@@ -1,0 +1,399 @@
+// The plenary connection shared by the plenary page, the projector and the voting page (docs/protocol.md,
+// "The plenary").
+//
+// It keeps the server's view of the event's statements (deleted ones too, so they can be restored), the
+// items of every room (people of the event only; participants get their ballot instead), the vote tally,
+// and the last change sequence applied per stream: the plenary's own, and one per room. On every
+// (re)connect it sends `plenary:join` with those sequences and applies the answer (snapshots or the changes
+// missed). Live `change` events are applied in `seq` order per stream: duplicates are ignored, early
+// arrivals wait in a buffer, and a gap that lasts more than a second is filled by joining again with the
+// current sequences (which answers with exactly what was missed).
+//
+// Callbacks:
+//   onState({reason})              statements, items or both changed (reason: "snapshot" | "changes" | "change" | "ack")
+//   onChange(kind, change, {live}) one change applied; kind is "statement" or "item"
+//   onTally(tally)                 the vote tally (from the join answer or a `tally` event)
+//   onBallot(ballot)               this device's ballot (participants only)
+//   onConnection(state, detail)    "connecting" | "live" | "offline" | "denied" | "error"
+//   onJoined()                     joined and caught up: queued mutations may be sent
+//   onDisconnect()                 the connection dropped
+
+/* global io */
+
+const GAP_WAIT_MS = 1000;
+const JOIN_TIMEOUT_MS = 15000;
+
+/** 0 -> a, 25 -> z, 26 -> aa: the report's numbering, as the server does it (services/plenary.py). */
+export function letter(index) {
+  let label = "";
+  let n = index + 1;
+  while (n > 0) {
+    const rest = (n - 1) % 26;
+    label = String.fromCharCode(97 + rest) + label;
+    n = Math.floor((n - 1) / 26);
+  }
+  return label;
+}
+
+/** A new element; text is only ever set with textContent. */
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+/** Plural helper: "1 dot", "3 dots". */
+export function count(n, word, plural = `${word}s`) {
+  return `${n} ${n === 1 ? word : plural}`;
+}
+
+/** Per section: active statements in order, each with its display number (positions may be stale). */
+export function orderStatements(statements, sectionKeys) {
+  const bySection = new Map(sectionKeys.map((key) => [key, []]));
+  for (const s of statements.values()) {
+    if (s.state !== "active") continue;
+    if (!bySection.has(s.section)) bySection.set(s.section, []);
+    bySection.get(s.section).push(s);
+  }
+  for (const list of bySection.values()) {
+    list.sort((a, b) => a.position - b.position || String(a.updated_at).localeCompare(String(b.updated_at)));
+    list.forEach((s, index) => {
+      s.number = `(${letter(index)})`;
+    });
+  }
+  return bySection;
+}
+
+/** Read the sections the template rendered: [{key, name, category}] (category: an event category). */
+export function readSections(root) {
+  return [...root.querySelectorAll("#section-index > li")].map((li) => ({
+    key: li.dataset.key,
+    name: li.textContent.trim(),
+    category: li.dataset.category === "true",
+  }));
+}
+
+export class PlenaryConnection {
+  constructor({ event, items = true, onState, onChange, onTally, onBallot, onConnection, onJoined, onDisconnect } = {}) {
+    this.event = event;
+    this.wantItems = items; // the projector and the voting page need statements only, not every room's items
+    this.statements = new Map();
+    this.seq = null;
+    this.rooms = new Map(); // room id -> {items: Map, seq, early: Map}
+    this.tally = null;
+    this.ballot = null;
+    this.canModerate = false;
+    this.ready = false;
+    this.state = "connecting";
+    this.callbacks = { onState, onChange, onTally, onBallot, onConnection, onJoined, onDisconnect };
+    this._early = new Map(); // plenary seq -> change
+    this._gapTimer = null;
+    this._rejoining = false;
+    this._generation = 0;
+    this._joinRetry = null;
+
+    if (typeof io !== "function") {
+      this._connection("error", "The live connection library did not load. Reload the page.");
+      return;
+    }
+    this.socket = io({ transports: ["websocket", "polling"] });
+    this.socket.on("connect", () => this._join(true));
+    this.socket.on("disconnect", (reason) => this._dropped(reason));
+    this.socket.on("connect_error", (error) => this._connectError(error));
+    this.socket.on("change", (change) => this._incoming(change));
+    this.socket.on("tally", (tally) => {
+      if (!tally || tally.event !== this.event) return;
+      this.tally = tally;
+      this._call("onTally", tally);
+    });
+    this._connection("connecting");
+    window.addEventListener("offline", () => {
+      if (this.socket.connected && this.socket.io.engine) this.socket.io.engine.close();
+    });
+    window.addEventListener("online", () => {
+      if (!this.socket.connected && this.state !== "denied") this.socket.connect();
+    });
+  }
+
+  /** Every known item of every room, by id. */
+  item(id) {
+    for (const room of this.rooms.values()) {
+      const item = room.items.get(id);
+      if (item) return item;
+    }
+    return undefined;
+  }
+
+  *allItems() {
+    for (const room of this.rooms.values()) yield* room.items.values();
+  }
+
+  /** Ask the server again for what this page may have missed (and this device's ballot). */
+  refresh() {
+    this._rejoin();
+  }
+
+  /** Take an acknowledged statement into the server view at once (its `change` may come later). */
+  acknowledge(statement) {
+    if (!statement || typeof statement.id !== "string") return;
+    const known = this.statements.get(statement.id);
+    if (known && known.version >= statement.version) return;
+    this.statements.set(statement.id, { ...statement });
+    this._call("onState", { reason: "ack" });
+  }
+
+  /** Emit with an acknowledgement; resolves to [error, answer] (error: "timeout" or "offline"). */
+  request(name, payload, timeoutMs = 10000) {
+    return new Promise((resolve) => {
+      if (!this.socket || !this.socket.connected) {
+        resolve(["offline", null]);
+        return;
+      }
+      this.socket.timeout(timeoutMs).emit(name, payload, (err, answer) => resolve([err ? "timeout" : null, answer]));
+    });
+  }
+
+  // Connection ---------------------------------------------------------------------------------------
+
+  _join(fresh) {
+    const generation = ++this._generation;
+    if (fresh) {
+      this.ready = false;
+      this._connection("connecting");
+    }
+    clearTimeout(this._joinRetry);
+    const payload = { event: this.event, since: this.seq, items: this.wantItems };
+    if (this.rooms.size) {
+      payload.rooms = {};
+      for (const [id, room] of this.rooms) payload.rooms[String(id)] = room.seq;
+    }
+    this._rejoining = true;
+    this.socket.timeout(JOIN_TIMEOUT_MS).emit("plenary:join", payload, (err, answer) => {
+      if (generation !== this._generation) return; // a newer join or connection took over
+      this._rejoining = false;
+      if (err) {
+        if (this.socket.connected) this._joinRetry = setTimeout(() => this.socket.connected && this._join(!this.ready), 2000);
+        return;
+      }
+      if (!answer || answer.ok !== true) {
+        const message = (answer && answer.message) || "The server refused to open the plenary.";
+        if (answer && answer.error === "forbidden") this._connection("denied", message);
+        else {
+          this._connection("error", message);
+          // A server error may pass (a restart, a busy database): try again a little later.
+          if (this.socket.connected) this._joinRetry = setTimeout(() => this.socket.connected && this._join(!this.ready), 5000);
+        }
+        return;
+      }
+      const wasReady = this.ready;
+      this.ready = true;
+      this._applyAnswer(answer);
+      if (!wasReady || this.state !== "live") {
+        this._connection("live");
+        this._call("onJoined");
+      }
+    });
+  }
+
+  _dropped(reason) {
+    this._generation++;
+    this.ready = false;
+    this._rejoining = false;
+    clearTimeout(this._gapTimer);
+    this._gapTimer = null;
+    clearTimeout(this._joinRetry);
+    this._call("onDisconnect", reason);
+    if (reason === "io server disconnect") setTimeout(() => this.socket.connect(), 2000);
+    this._connection("offline", reason);
+  }
+
+  _connectError(error) {
+    const message = (error && error.message) || "";
+    if (message === "login required" || !this.socket.active) {
+      this._connection("denied", "login required");
+      return;
+    }
+    this._connection("offline", message);
+  }
+
+  _connection(state, detail) {
+    this.state = state;
+    this._call("onConnection", state, detail);
+  }
+
+  _call(name, ...args) {
+    const fn = this.callbacks[name];
+    if (typeof fn !== "function") return undefined;
+    try {
+      return fn(...args);
+    } catch (error) {
+      console.error(`facilitator: ${name} failed`, error); // eslint-disable-line no-console
+      return undefined;
+    }
+  }
+
+  // Applying answers and changes -------------------------------------------------------------------
+
+  _applyAnswer(answer) {
+    this.canModerate = Boolean(answer.can_moderate);
+    let reason = "changes";
+    const snapshot = Array.isArray(answer.statements) ? answer : answer.snapshot;
+    if (snapshot && Array.isArray(snapshot.statements)) {
+      this.statements = new Map();
+      for (const s of snapshot.statements) this.statements.set(s.id, { ...s });
+      this.seq = typeof snapshot.seq === "number" ? snapshot.seq : 0;
+      reason = "snapshot";
+    } else if (Array.isArray(answer.changes)) {
+      for (const change of answer.changes) {
+        if (this.seq !== null && change.seq <= this.seq) continue;
+        this._applyStatement(change, false);
+      }
+      if (typeof answer.seq === "number" && (this.seq === null || answer.seq > this.seq)) this.seq = answer.seq;
+    }
+    for (const seq of [...this._early.keys()]) if (seq <= this.seq) this._early.delete(seq);
+
+    if (answer.rooms && typeof answer.rooms === "object") {
+      for (const [key, state] of Object.entries(answer.rooms)) this._applyRoomState(Number(key), state);
+    }
+    if (answer.tally) {
+      this.tally = answer.tally;
+      this._call("onTally", answer.tally);
+    }
+    if (answer.ballot) {
+      this.ballot = answer.ballot;
+      this._call("onBallot", answer.ballot);
+    }
+    this._call("onState", { reason });
+    this._drain();
+  }
+
+  _room(id) {
+    let room = this.rooms.get(id);
+    if (!room) {
+      room = { items: new Map(), seq: null, early: new Map() };
+      this.rooms.set(id, room);
+    }
+    return room;
+  }
+
+  _applyRoomState(id, state) {
+    if (!state || typeof state !== "object") return;
+    const room = this._room(id);
+    const snapshot = state.snapshot || (Array.isArray(state.items) ? state : null);
+    if (snapshot) {
+      room.items = new Map();
+      for (const item of snapshot.items || []) room.items.set(item.id, { ...item });
+      room.seq = typeof snapshot.seq === "number" ? snapshot.seq : 0;
+    } else if (Array.isArray(state.changes)) {
+      for (const change of state.changes) {
+        if (room.seq !== null && change.seq <= room.seq) continue;
+        this._applyItem(room, change, false);
+      }
+      if (typeof state.seq === "number" && (room.seq === null || state.seq > room.seq)) room.seq = state.seq;
+    }
+    for (const seq of [...room.early.keys()]) if (seq <= room.seq) room.early.delete(seq);
+  }
+
+  _incoming(change) {
+    if (!change || typeof change.seq !== "number") return;
+    if (typeof change.room === "number") {
+      const room = this.rooms.get(change.room);
+      if (!room) {
+        // A room we have no state for (made after we joined): joining again brings its snapshot.
+        if (this.ready) this._rejoin();
+        return;
+      }
+      if (this.ready && room.seq !== null && change.seq <= room.seq) return;
+      room.early.set(change.seq, change);
+    } else if (change.event === this.event) {
+      if (this.ready && this.seq !== null && change.seq <= this.seq) return;
+      this._early.set(change.seq, change);
+    } else {
+      return;
+    }
+    if (this.ready) this._drain();
+  }
+
+  /** Apply buffered changes while they follow on; wait (then join again) when one is missing. */
+  _drain() {
+    if (!this.ready) return;
+    let applied = false;
+    while (this.seq !== null && this._early.has(this.seq + 1)) {
+      const change = this._early.get(this.seq + 1);
+      this._early.delete(change.seq);
+      this._applyStatement(change, true);
+      applied = true;
+    }
+    let waiting = this._early.size > 0;
+    for (const room of this.rooms.values()) {
+      while (room.seq !== null && room.early.has(room.seq + 1)) {
+        const change = room.early.get(room.seq + 1);
+        room.early.delete(change.seq);
+        this._applyItem(room, change, true);
+        applied = true;
+      }
+      if (room.early.size > 0) waiting = true;
+    }
+    if (applied) this._call("onState", { reason: "change" });
+    if (!waiting) {
+      clearTimeout(this._gapTimer);
+      this._gapTimer = null;
+    } else if (!this._gapTimer) {
+      this._gapTimer = setTimeout(() => {
+        this._gapTimer = null;
+        if (this._early.size > 0 || [...this.rooms.values()].some((r) => r.early.size > 0)) this._rejoin();
+      }, GAP_WAIT_MS);
+    }
+  }
+
+  /** Fill a gap: join again with the current sequences (the answer carries what was missed). */
+  _rejoin() {
+    if (this._rejoining || !this.ready || !this.socket.connected) return;
+    this._join(false);
+  }
+
+  _applyStatement(change, live) {
+    const s = change.statement;
+    if (s && typeof s.id === "string") {
+      const known = this.statements.get(s.id);
+      if (!known || !(known.version > s.version)) this.statements.set(s.id, { ...s });
+    }
+    if (change.orders && typeof change.orders === "object") {
+      for (const [section, ids] of Object.entries(change.orders)) {
+        if (!Array.isArray(ids)) continue;
+        ids.forEach((id, position) => {
+          const entry = this.statements.get(id);
+          if (entry) {
+            entry.position = position;
+            entry.section = section;
+          }
+        });
+      }
+    }
+    this.seq = change.seq;
+    this._call("onChange", "statement", change, { live });
+  }
+
+  _applyItem(room, change, live) {
+    const item = change.item;
+    if (item && typeof item.id === "string") {
+      const known = room.items.get(item.id);
+      if (!known || !(known.version > item.version)) room.items.set(item.id, { ...item });
+    }
+    if (change.orders && typeof change.orders === "object") {
+      for (const [category, ids] of Object.entries(change.orders)) {
+        if (!Array.isArray(ids)) continue;
+        ids.forEach((id, position) => {
+          const entry = room.items.get(id);
+          if (entry) {
+            entry.position = position;
+            entry.category = category;
+          }
+        });
+      }
+    }
+    room.seq = change.seq;
+    this._call("onChange", "item", change, { live });
+  }
+}

@@ -1,0 +1,314 @@
+// The plenary page: every room's items on one side, the statements the moderators merge them into on the
+// other, live (docs/protocol.md, "The plenary"). User text is only ever set with textContent or value.
+
+import { loginMessage } from "./live.js";
+import { newId } from "./outbox.js";
+import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
+import { StatementQueue } from "./plenary-queue.js";
+import { Pool } from "./plenary-pool.js";
+import { StatementList } from "./plenary-statements.js";
+import { Toast, setupSuggestions, setupVotingForms, showTally } from "./plenary-panels.js";
+
+const root = document.getElementById("plenary");
+if (root) start(root);
+
+function start(root) {
+  const event = Number.parseInt(root.dataset.event, 10);
+  const canModerate = root.dataset.canModerate === "true";
+  const maxLength = Number.parseInt(root.dataset.maxLength, 10) || 4000;
+  const sections = readSections(root);
+  const sectionKeys = sections.map((s) => s.key);
+  const sectionName = (key) => (sections.find((s) => s.key === key) || { name: key }).name;
+  const rooms = new Map();
+  for (const li of root.querySelectorAll("#room-index > li")) {
+    rooms.set(Number(li.dataset.room), {
+      workshop: Number(li.dataset.workshop), title: li.textContent.trim(), round: Number(li.dataset.round),
+      roundLabel: li.dataset.roundLabel,
+    });
+  }
+  const statusEl = document.getElementById("save-status");
+  const messageEl = document.getElementById("connection-message");
+  const announcer = document.getElementById("announcer");
+  let connectionState = "connecting";
+  let queued = false;
+  let focusAfterRender = null;
+  let queue = null; // made just below: the connection reports its state from its constructor on
+
+  const connection = new PlenaryConnection({
+    event,
+    onState: () => schedule(),
+    onTally: (tally) => {
+      showTally(tally);
+      schedule();
+    },
+    onConnection: (state, detail) => {
+      connectionState = state;
+      showConnection(state, detail);
+      updateStatus();
+    },
+    onJoined: () => queue.joined(),
+    onDisconnect: () => queue.disconnected(),
+  });
+  queue = new StatementQueue({
+    connection,
+    event,
+    onChange: () => {
+      updateStatus();
+      schedule();
+    },
+    onAck: acknowledged,
+    onReject: rejected,
+  });
+  const pool = new Pool({ root, connection, canModerate, rooms, sectionName, onSelection: updateSelection });
+  const toast = new Toast({ announce });
+  const statements = new StatementList({
+    root, queue, canModerate, sections, pool, announce,
+    onDelete: (s) => toast.show(`Statement ${s.number} deleted.`, () => {
+      queue.enqueue("restore", s.id);
+      focusAfterRender = s.id;
+    }),
+  });
+
+  function schedule() {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      render();
+    });
+  }
+
+  function render() {
+    const view = queue.view();
+    const order = orderStatements(view, sectionKeys);
+    pool.render(view);
+    statements.render(view, order, connection.tally);
+    if (focusAfterRender && view.has(focusAfterRender) && view.get(focusAfterRender).state === "active") {
+      statements.focus(focusAfterRender);
+      focusAfterRender = null;
+    }
+  }
+
+  function announce(text) {
+    announcer.textContent = announcer.textContent === text ? `${text}\u00a0` : text;
+  }
+
+  function updateStatus() {
+    if (!queue) return;
+    const { state, text } = queue.status(connectionState);
+    statusEl.textContent = text;
+    statusEl.dataset.state = state;
+    statusEl.className = `save-status save-status--${state}`;
+  }
+
+  function showConnection(state, detail) {
+    if (state === "denied") {
+      if (detail === "login required") loginMessage(messageEl, root.dataset.loginUrl);
+      else showMessage(detail || "You do not have access to this plenary.");
+    } else if (state === "error") {
+      showMessage(detail || "The live connection failed. Reload the page.");
+    } else if (state === "live") {
+      messageEl.hidden = true;
+      messageEl.replaceChildren();
+    }
+  }
+
+  function showMessage(text) {
+    messageEl.replaceChildren(el("p", "", text));
+    messageEl.hidden = false;
+  }
+
+  // Answers to the moderator's own mutations ---------------------------------------------------------
+
+  function acknowledged(entry, answer) {
+    if (entry.op === "create" && form.pending === entry.statement) {
+      closeStatementForm(false);
+      pool.clear();
+      focusAfterRender = answer.statement.id;
+      announce(`Statement saved in ${sectionName(answer.statement.section)}.`);
+    } else if (entry.op === "merge") {
+      announce(`Items added to statement ${answer.statement.number}.`);
+    } else if (entry.op === "restore") {
+      announce(`Statement ${answer.statement.number} is back.`);
+    }
+  }
+
+  function rejected(entry, answer) {
+    const message = answer.message || "The server refused this change.";
+    if (entry.op === "create") {
+      openStatementForm({ text: entry.fields.text, section: entry.fields.section, items: entry.fields.items });
+      showFormError(`Not saved: ${message}`);
+      return;
+    }
+    if (answer.error === "conflict" && entry.op === "edit") {
+      const mine = typeof entry.fields.text === "string" ? entry.fields.text : null;
+      statements.showConflict(entry.statement, `${message} The current wording is shown above.`, mine);
+    } else {
+      statements.showConflict(entry.statement, `Not saved (${entry.op}): ${message}`, null);
+    }
+    announce(`Not saved: ${message}`);
+  }
+
+  // Selection, "Merge into new statement" and "Add to statement…" ------------------------------------
+
+  const mergeButton = document.getElementById("merge-button");
+  const addButton = document.getElementById("add-button");
+  const clearButton = document.getElementById("clear-selection");
+  const selectionCount = document.getElementById("selection-count");
+  const formEl = document.getElementById("statement-form");
+  const addForm = document.getElementById("add-form");
+  const form = { pending: null, items: [] };
+
+  function updateSelection() {
+    if (!canModerate) return;
+    const n = pool.selected.size;
+    const hidden = pool.hiddenSelected();
+    selectionCount.textContent = n
+      ? `${count(n, "item")} selected${hidden ? ` (${hidden} hidden by the filters)` : ""}`
+      : "No items selected";
+    mergeButton.disabled = n === 0;
+    addButton.disabled = n === 0 || statements.options().length === 0;
+    clearButton.disabled = n === 0;
+  }
+
+  function joined(items) {
+    return items.map((i) => {
+      const t = i.text.trim();
+      return /[.!?;:]$/.test(t) ? t : `${t}.`;
+    }).join(" ");
+  }
+
+  function listItems(listEl, items) {
+    listEl.replaceChildren(...items.map((i) => {
+      const li = el("li", "form-item");
+      li.append(el("span", "form-item-text", i.text), el("span", "form-item-room", pool.roomLabel(i)));
+      return li;
+    }));
+  }
+
+  function openStatementForm(prefill) {
+    const items = prefill ? prefill.items.map((id) => connection.item(id)).filter(Boolean) : pool.selection();
+    if (!items.length) return;
+    addForm.hidden = true;
+    form.items = items.map((i) => i.id);
+    form.pending = null;
+    const text = formEl.elements.text;
+    text.value = prefill ? prefill.text : joined(items);
+    text.readOnly = false;
+    text.removeAttribute("aria-invalid");
+    const first = items[0].category;
+    formEl.elements.section.value = prefill ? prefill.section : (sectionKeys.includes(first) ? first : "recommendation");
+    document.getElementById("statement-form-count").textContent = `Merging ${count(items.length, "item")}:`;
+    listItems(document.getElementById("statement-form-items"), items);
+    document.getElementById("statement-form-error").hidden = true;
+    const save = document.getElementById("statement-form-save");
+    save.disabled = false;
+    save.textContent = "Save statement";
+    formEl.hidden = false;
+    text.focus();
+    text.setSelectionRange(text.value.length, text.value.length);
+  }
+
+  function closeStatementForm(refocus) {
+    formEl.hidden = true;
+    form.pending = null;
+    if (refocus) mergeButton.focus();
+  }
+
+  function showFormError(message) {
+    const error = document.getElementById("statement-form-error");
+    error.textContent = message;
+    error.hidden = false;
+    formEl.elements.text.setAttribute("aria-invalid", "true");
+    formEl.elements.text.focus();
+  }
+
+  function saveStatementForm() {
+    if (form.pending) return;
+    const text = formEl.elements.text.value.trim();
+    if (!text) return showFormError("Write the statement's wording.");
+    if (text.length > maxLength) return showFormError(`At most ${maxLength} characters (this has ${text.length}).`);
+    const id = newId();
+    form.pending = id;
+    formEl.elements.text.readOnly = true;
+    document.getElementById("statement-form-error").hidden = true;
+    const save = document.getElementById("statement-form-save");
+    save.disabled = true;
+    save.textContent = "Saving…";
+    queue.enqueue("create", id, { text, section: formEl.elements.section.value, items: [...form.items] });
+    return undefined;
+  }
+
+  function openAddForm() {
+    const items = pool.selection();
+    const options = statements.options();
+    if (!items.length || !options.length) return;
+    formEl.hidden = true;
+    const select = addForm.elements.statement;
+    const previous = select.value;
+    select.replaceChildren(...options.map(({ section, statements: list }) => {
+      const group = el("optgroup");
+      group.label = section.name;
+      for (const s of list) {
+        const option = el("option", "", `${s.number} ${s.text.length > 90 ? `${s.text.slice(0, 90)}…` : s.text}`);
+        option.value = s.id;
+        group.append(option);
+      }
+      return group;
+    }));
+    if (previous && [...select.options].some((o) => o.value === previous)) select.value = previous;
+    document.getElementById("add-form-count").textContent = `Adding ${count(items.length, "item")}:`;
+    listItems(document.getElementById("add-form-items"), items);
+    document.getElementById("add-form-error").hidden = true;
+    addForm.hidden = false;
+    select.focus();
+  }
+
+  if (canModerate) {
+    mergeButton.addEventListener("click", () => openStatementForm());
+    addButton.addEventListener("click", openAddForm);
+    clearButton.addEventListener("click", () => {
+      pool.clear();
+      announce("Selection cleared.");
+    });
+    formEl.addEventListener("submit", (e) => {
+      e.preventDefault();
+      saveStatementForm();
+    });
+    formEl.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") {
+        e.preventDefault();
+        closeStatementForm(true);
+      } else if (e.key === "Enter" && !e.shiftKey && e.target === formEl.elements.text && !e.isComposing) {
+        e.preventDefault();
+        saveStatementForm();
+      }
+    });
+    document.getElementById("statement-form-cancel").addEventListener("click", () => closeStatementForm(true));
+    addForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const target = addForm.elements.statement.value;
+      const items = pool.selection().map((i) => i.id);
+      if (!target || !items.length) return;
+      queue.enqueue("merge", target, { items });
+      pool.clear();
+      addForm.hidden = true;
+      focusAfterRender = target;
+      schedule();
+    });
+    addForm.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") {
+        addForm.hidden = true;
+        addButton.focus();
+      }
+    });
+    document.getElementById("add-form-cancel").addEventListener("click", () => {
+      addForm.hidden = true;
+      addButton.focus();
+    });
+    setupSuggestions({ connection, event, pool, announce, onMerge: () => openStatementForm() });
+  }
+  setupVotingForms();
+  updateSelection();
+  updateStatus();
+}

@@ -1,0 +1,198 @@
+// The plenary on the hall's screen: the statements per section, numbered (a), (b)…, updated live with a
+// brief highlight; while voting is open, the join code, link and QR code, and the dots per statement as
+// bars with their numbers. Read-only. User text is only ever set with textContent.
+
+import { loginMessage } from "./live.js";
+import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
+
+const HIGHLIGHT_MS = 4000;
+
+const root = document.getElementById("projector");
+if (root) start(root);
+
+function start(root) {
+  const event = Number.parseInt(root.dataset.event, 10);
+  const sections = readSections(root);
+  const sectionKeys = sections.map((s) => s.key);
+  const connectionEl = document.getElementById("projector-connection");
+  const connectionText = document.getElementById("connection-text");
+  const messageEl = document.getElementById("projector-message");
+  const announcer = document.getElementById("projector-announcer");
+  const sortButton = document.getElementById("sort-button");
+  const fullscreenButton = document.getElementById("fullscreen-button");
+  const votePanel = document.getElementById("vote-panel");
+  const emptyEl = document.getElementById("projector-empty");
+  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  const containers = new Map();
+  for (const section of root.querySelectorAll("section.projector-section[data-section]")) {
+    containers.set(section.dataset.section, { section, list: section.querySelector("ol.projector-statements") });
+  }
+  const elements = new Map();
+  const fresh = new Set();
+  const lastCounts = new Map();
+  let sortByVotes = false;
+  let queued = false;
+  let everLive = false;
+
+  const connection = new PlenaryConnection({
+    event,
+    items: false,
+    onState: () => schedule(),
+    onChange: (kind, change, { live }) => {
+      if (kind !== "statement" || !live || !change.statement) return;
+      const s = change.statement;
+      if (s.state === "active" && change.op !== "unmerge" && change.op !== "merge") fresh.add(s.id);
+      if (change.op === "create" || change.op === "restore") {
+        const name = (sections.find((x) => x.key === s.section) || { name: s.section }).name;
+        announce(`New in ${name}: ${s.number} ${s.text}`);
+      }
+    },
+    onTally: () => schedule(),
+    onConnection: (state, detail) => showConnection(state, detail),
+  });
+
+  function schedule() {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      render();
+    });
+  }
+
+  function render() {
+    const tally = connection.tally || { open: false, counts: {}, ballots: 0, dots: 0 };
+    const counts = tally.counts || {};
+    const showVotes = Boolean(tally.open || tally.ballots > 0);
+    const order = orderStatements(new Map([...connection.statements].map(([id, s]) => [id, { ...s }])), sectionKeys);
+    const max = Math.max(1, ...Object.values(counts));
+    const shown = new Set();
+    let any = false;
+    for (const [key, parts] of containers) {
+      let list = order.get(key) || [];
+      if (showVotes && sortByVotes) {
+        list = [...list].sort((a, b) => (counts[b.id] || 0) - (counts[a.id] || 0) || a.position - b.position);
+      }
+      parts.section.hidden = list.length === 0;
+      any = any || list.length > 0;
+      let cursor = parts.list.firstElementChild;
+      for (const s of list) {
+        shown.add(s.id);
+        const li = elements.get(s.id) || create(s.id);
+        update(li, s, showVotes, counts[s.id] || 0, max);
+        if (li === cursor) cursor = cursor.nextElementSibling;
+        else parts.list.insertBefore(li, cursor);
+      }
+      while (cursor) {
+        const next = cursor.nextElementSibling;
+        cursor.remove();
+        cursor = next;
+      }
+    }
+    for (const [id, li] of elements) {
+      if (!shown.has(id)) {
+        li.remove();
+        elements.delete(id);
+      }
+    }
+    emptyEl.hidden = any;
+    root.classList.toggle("voting-open", Boolean(tally.open));
+    root.classList.toggle("show-votes", showVotes);
+    votePanel.hidden = !tally.open;
+    document.getElementById("vote-dots").textContent = tally.open ? `${count(tally.dots, "dot")} each` : "";
+    document.getElementById("vote-ballots").textContent = tally.open
+      ? `${count(tally.ballots || 0, "participant has", "participants have")} voted` : "";
+    sortButton.hidden = !showVotes;
+    for (const id of fresh) {
+      const li = elements.get(id);
+      if (li) highlight(li);
+    }
+    fresh.clear();
+  }
+
+  function create(id) {
+    const li = el("li", "projector-statement");
+    li.dataset.id = id;
+    const body = el("div", "projector-statement-body");
+    body.append(el("p", "projector-statement-text"));
+    const votes = el("div", "projector-votes");
+    const bar = el("progress", "vote-bar");
+    bar.setAttribute("aria-hidden", "true");
+    votes.append(bar, el("span", "vote-count"));
+    body.append(votes);
+    li.append(el("span", "projector-number"), body);
+    elements.set(id, li);
+    return li;
+  }
+
+  function update(li, s, showVotes, n, max) {
+    const number = li.querySelector(".projector-number");
+    if (number.textContent !== s.number) number.textContent = s.number;
+    const text = li.querySelector(".projector-statement-text");
+    if (text.textContent !== s.text) text.textContent = s.text;
+    const votes = li.querySelector(".projector-votes");
+    votes.hidden = !showVotes;
+    if (!showVotes) return;
+    const bar = votes.querySelector(".vote-bar");
+    bar.max = max;
+    bar.value = n;
+    const label = count(n, "dot");
+    const countEl = votes.querySelector(".vote-count");
+    if (countEl.textContent !== label) countEl.textContent = label;
+    if (lastCounts.has(s.id) && lastCounts.get(s.id) !== n) {
+      countEl.classList.remove("is-bumped");
+      void countEl.offsetWidth; // restart the animation
+      countEl.classList.add("is-bumped");
+    }
+    lastCounts.set(s.id, n);
+  }
+
+  function highlight(li) {
+    li.classList.remove("is-new");
+    void li.offsetWidth; // restart the animation
+    li.classList.add("is-new");
+    clearTimeout(li._highlight);
+    li._highlight = setTimeout(() => li.classList.remove("is-new"), HIGHLIGHT_MS);
+    li.scrollIntoView({ block: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
+  }
+
+  function announce(text) {
+    announcer.textContent = announcer.textContent === text ? `${text}\u00a0` : text;
+  }
+
+  function showConnection(state, detail) {
+    const labels = { connecting: everLive ? "Reconnecting…" : "Connecting…", live: "Live", offline: "Reconnecting…",
+      denied: "Not connected", error: "Not connected" };
+    if (state === "live") everLive = true;
+    connectionEl.dataset.state = state === "connecting" || state === "offline" ? (everLive ? "offline" : "connecting") : state;
+    connectionText.textContent = labels[state] || state;
+    if (state === "denied" && detail === "login required") loginMessage(messageEl, root.dataset.loginUrl);
+    else if (state === "denied" || state === "error") {
+      messageEl.replaceChildren(el("p", "", detail || "The live connection failed. Reload the page."));
+      messageEl.hidden = false;
+    } else if (state === "live") {
+      messageEl.hidden = true;
+      messageEl.replaceChildren();
+    }
+  }
+
+  sortButton.addEventListener("click", () => {
+    sortByVotes = !sortByVotes;
+    sortButton.setAttribute("aria-pressed", sortByVotes ? "true" : "false");
+    render();
+  });
+
+  if (document.fullscreenEnabled) {
+    fullscreenButton.hidden = false;
+    fullscreenButton.addEventListener("click", () => {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else root.requestFullscreen().catch(() => {
+        messageEl.replaceChildren(el("p", "", "This browser refused full screen. Try F11."));
+        messageEl.hidden = false;
+      });
+    });
+    document.addEventListener("fullscreenchange", () => {
+      fullscreenButton.textContent = document.fullscreenElement ? "Exit full screen" : "Full screen";
+    });
+  }
+}
