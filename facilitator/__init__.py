@@ -45,6 +45,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from . import api, auth, capture, main, plenary, setup
     from .errors import register_error_handlers
     from .realtime import register_handlers
+    from .reports.routes import bp as reports_bp
     from .security import register_security_headers
 
     app.register_blueprint(auth.bp)
@@ -53,6 +54,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app.register_blueprint(capture.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(plenary.bp)
+    app.register_blueprint(reports_bp)
     register_handlers()
     register_error_handlers(app)
     register_security_headers(app)

@@ -130,6 +130,8 @@ class Event(db.Model):
     join_code: so.Mapped[Optional[str]] = so.mapped_column(sa.String(16), unique=True)
     voting_open: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     dots_per_ballot: so.Mapped[int] = so.mapped_column(default=5, server_default="5")
+    # The report's "conclusions and way forward" text, written by the secretariat before the statements.
+    conclusions: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
 
     programme_sessions: so.Mapped[list[ProgrammeSession]] = so.relationship(
         back_populates="event",
@@ -170,6 +172,7 @@ class ProgrammeSession(db.Model):
     speakers: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     questions: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    summary: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")  # for the report
 
     event: so.Mapped[Event] = so.relationship(back_populates="programme_sessions")
     round: so.Mapped[Optional[Round]] = so.relationship(back_populates="programme_session")
@@ -410,3 +413,14 @@ class DismissedSuggestion(db.Model):
     key: so.Mapped[str] = so.mapped_column(sa.String(64))  # sha256 of the sorted item ids
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
+
+class ReportTemplate(db.Model):
+    """A house .docx whose styles, headers and footers the event's report uses."""
+
+    __tablename__ = "report_template"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    filename: so.Mapped[str] = so.mapped_column(sa.String(255))
+    data: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
+    uploaded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
