@@ -94,9 +94,12 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def app_context(app):
-    """Each test runs in an app context and leaves every table empty behind it."""
+    """Each test runs in an app context and leaves every table empty (and login throttling reset) behind it."""
+    from facilitator.auth.routes import failed_logins
+
     with app.app_context():
         yield
+        failed_logins.clear()
         db.session.rollback()
         db.session.remove()
         tables = [t for t in reversed(db.metadata.sorted_tables)]

@@ -97,3 +97,20 @@ def test_pages_send_security_headers(client):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_login_is_throttled_after_repeated_failures(app, client, make_user):
+    make_user("ana")
+    make_user("ben")
+    for _ in range(5):
+        assert client.post("/login", data={"username": "ana", "password": "guess"}).status_code == 401
+
+    response = client.post("/login", data={"username": "ana", "password": PASSWORD})
+    assert response.status_code == 429 and "Too many failed attempts" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # still not logged in
+
+    # Another account, or the same account from another address, is not held up.
+    assert client.post("/login", data={"username": "ben", "password": PASSWORD}).status_code == 302
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+    assert elsewhere.post("/login", data={"username": "ana", "password": PASSWORD}).status_code == 302

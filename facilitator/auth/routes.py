@@ -9,7 +9,10 @@ from wtforms.validators import DataRequired, Length
 from ..extensions import db, login_manager
 from ..models import User
 from ..services.accounts import authenticate
+from ..services.throttle import FailedLogins
 from . import bp
+
+failed_logins = FailedLogins()
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to open this page."
@@ -43,10 +46,17 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        address = request.remote_addr or "unknown"
+        wait = failed_logins.retry_after(form.username.data, address)
+        if wait:
+            flash(f"Too many failed attempts. Try again in {(wait + 59) // 60} minute(s).", "error")
+            return render_template("auth/login.html", form=form), 429
         user = authenticate(form.username.data, form.password.data)
         if user:
+            failed_logins.succeeded(form.username.data, address)
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
+        failed_logins.failed(form.username.data, address)
         flash("Wrong username or password.", "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)

@@ -16,6 +16,7 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from ..extensions import db, socketio
 from ..services import capture
 from ..services.live import Refusal, invalid, room_stream
+from ..services.throttle import EventBudget
 from . import presence
 from .broadcast import emit_changes, emit_presence
 
@@ -25,11 +26,18 @@ PARTICIPANT_EVENTS = "participant_events"  # session key: events whose join code
 BALLOT = "ballot"  # session key: this device's voting ballot, one per device
 
 
+# A socket may send bursts (an outbox flushing after an outage) but not flood: the excess is refused
+# without being handled, so one noisy client cannot slow the other rooms.
+event_budget = EventBudget(rate=20, burst=200)
+
+
 def answers(handler):
     """Turn refusals into error answers and unexpected failures into a logged, rolled-back server_error."""
 
     @functools.wraps(handler)
     def wrapper(*args):
+        if not event_budget.allow(request.sid):
+            return {"ok": False, "error": "rate_limited", "message": "Too many messages; wait a moment and resend."}
         try:
             return handler(*args)
         except Refusal as error:
@@ -63,6 +71,7 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(*_reason):
     """Any browser: drop it from the presence lists of the rooms it was in."""
+    event_budget.forget(request.sid)
     for room_id, people in presence.leave_all(request.sid).items():
         emit_presence(room_id, people)
 

@@ -16,6 +16,7 @@
 /* global io */
 
 const GAP_WAIT_MS = 1000;
+const RESYNC_MS = 15000; // periodic catch-up, see the constructor
 const JOIN_TIMEOUT_MS = 10000;
 
 export class RoomConnection {
@@ -46,6 +47,10 @@ export class RoomConnection {
       if (data && data.room === this.room) this._call("onPresence", Array.isArray(data.people) ? data.people : []);
     });
     this._connection("connecting");
+
+    // Every so often ask for anything missed, even when no change shows a gap: a change whose broadcast was
+    // lost (e.g. while the server's message queue was down) arrives this way. Jitter spreads a hall of boards.
+    setInterval(() => this._sync(), RESYNC_MS + Math.random() * RESYNC_MS);
 
     // The browser knows about a lost network long before the heartbeat does: drop the transport at once so
     // that the page says "offline" and Socket.IO starts reconnecting; when the network is back, retry now.

@@ -22,6 +22,7 @@
 
 const GAP_WAIT_MS = 1000;
 const JOIN_TIMEOUT_MS = 15000;
+const RESYNC_MS = 15000; // periodic catch-up, see the constructor
 
 /** 0 -> a, 25 -> z, 26 -> aa: the report's numbering, as the server does it (services/plenary.py). */
 export function letter(index) {
@@ -99,6 +100,11 @@ export class PlenaryConnection {
     }
     this.socket = io({ transports: ["websocket", "polling"] });
     this.socket.on("connect", () => this._join(true));
+    // Every so often join again with the current sequences (answered with only what was missed): changes
+    // whose broadcast was lost, e.g. while the message queue was down, arrive this way.
+    setInterval(() => {
+      if (this.ready && this.socket.connected && !this._rejoining) this._join(false);
+    }, RESYNC_MS + Math.random() * RESYNC_MS);
     this.socket.on("disconnect", (reason) => this._dropped(reason));
     this.socket.on("connect_error", (error) => this._connectError(error));
     this.socket.on("change", (change) => this._incoming(change));
