@@ -42,6 +42,8 @@ class Config:
     SECRET_KEY = None  # filled in by create_app via load_secret_key
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     SOCKETIO_ASYNC_MODE = "threading"
+    # Check pooled connections before use: a restarted PostgreSQL must not break the next request.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
     MAX_ITEM_LENGTH = int(os.environ.get("MAX_ITEM_LENGTH", "4000"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None  # e.g. https://facilitator.example.org

@@ -213,14 +213,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(instance_path, *args: str):
-    """Run `facilitator run --demo` as a real process on a free port (SQLite in `instance_path`).
-
-    Yields (base_url, output_so_far); the process is stopped afterwards.
+def running_server(instance_path, *args: str, env: dict | None = None):
+    """Run `facilitator run --demo` as a real process on a free port (SQLite in `instance_path`, unless
+    `env` names a DATABASE_URL). Yields (base_url, output_so_far); the process is stopped afterwards.
     """
     port = free_port()
+    os.makedirs(instance_path, exist_ok=True)
+    overrides = env or {}
     env = {**os.environ, "FACILITATOR_INSTANCE": str(instance_path), "PYTHONUNBUFFERED": "1"}
     env.pop("DATABASE_URL", None)
+    env.pop("SOCKETIO_MESSAGE_QUEUE", None)
+    env.update(overrides)
     process = subprocess.Popen(
         [sys.executable, "-m", "facilitator", "run", "--demo", "--port", str(port), *args],
         cwd=instance_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

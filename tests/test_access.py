@@ -9,7 +9,7 @@ from facilitator.services.events import event_rooms
 # Routes anyone may open without logging in. Everything else must send anonymous users to the login page
 # (or, for the JSON API, answer 401). The public board is reached only through its secret short link.
 PUBLIC_ENDPOINTS = {"static", "auth.login", "capture.public_board", "plenary.join", "plenary.join_with_code",
-                    "plenary.vote"}
+                    "plenary.vote", "main.healthz"}
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-from flask import abort, render_template
+import sqlalchemy as sa
+from flask import abort, current_app, jsonify, render_template
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -34,3 +35,18 @@ def event(event_id: int):
         writable={room.id for room in rooms_to_write(current_user, event)},
         is_secretariat=is_secretariat(current_user, event),
     )
+
+
+@bp.route("/healthz")
+def healthz():
+    """For load balancers and monitoring: 200 when the database answers, 503 otherwise. No login needed."""
+    checks = {"database": "ok"}
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        current_app.logger.exception("health check: database unreachable")
+        db.session.rollback()
+        checks["database"] = "unreachable"
+    checks["message_queue"] = "configured" if current_app.config["SOCKETIO_MESSAGE_QUEUE"] else "none"
+    healthy = checks["database"] == "ok"
+    return jsonify(status="ok" if healthy else "unavailable", **checks), 200 if healthy else 503

@@ -1,0 +1,155 @@
+"""Production mode: two server processes sharing PostgreSQL and a Redis message queue.
+
+Needs the local PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379). Without them it skips with the
+reason; CI sets FACILITATOR_REQUIRE_SERVICES so that a missing service fails instead.
+"""
+
+import os
+import re
+import subprocess
+import threading
+import time
+import uuid
+
+import pytest
+import socketio
+import sqlalchemy as sa
+
+from .conftest import http_login, running_server
+
+ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# How the development machines and CI start Redis (see docs/deployment.md).
+REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
+               "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"]
+
+
+def _unavailable(reason: str):
+    if os.environ.get("FACILITATOR_REQUIRE_SERVICES"):
+        pytest.fail(f"{reason} (FACILITATOR_REQUIRE_SERVICES is set, so this may not be skipped)")
+    pytest.skip(reason)
+
+
+def _redis_up() -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError:
+        return False
+
+
+@pytest.fixture
+def shared_database():
+    """A fresh PostgreSQL database for the two servers, dropped afterwards."""
+    try:
+        admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+        admin.connect().close()
+    except sa.exc.OperationalError:
+        _unavailable("PostgreSQL is not running at 127.0.0.1:5432")
+    if not _redis_up():
+        _unavailable("Redis is not running at 127.0.0.1:6379")
+    name = f"facilitator_scale_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield sa.make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+class Viewer:
+    """A board-like client that applies changes in sequence and resyncs on a gap, as docs/protocol.md says."""
+
+    def __init__(self, base, http, room):
+        self.room, self.seq, self.items, self.lock = room, 0, {}, threading.Lock()
+        self.client = socketio.Client(reconnection=True, reconnection_delay=0.2)
+        self.client.on("change", self._on_change)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+        self.client.connect(base, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10)
+        self._apply_answer(self.client.call("join", {"room": room, "since": None}, timeout=10))
+
+    def _apply_answer(self, answer):
+        with self.lock:
+            state = answer.get("snapshot", answer)
+            if "items" in state:
+                self.items = {i["id"]: i for i in state["items"]}
+            for change in state.get("changes", []):
+                self.items[change["item"]["id"]] = change["item"]
+            self.seq = state["seq"]
+
+    def _on_change(self, change):
+        with self.lock:
+            if change["seq"] <= self.seq:
+                return
+            if change["seq"] == self.seq + 1:
+                self.items[change["item"]["id"]] = change["item"]
+                self.seq = change["seq"]
+                return
+        # A gap: something was missed (e.g. while the message queue was down). Ask for it.
+        threading.Thread(target=self.sync, daemon=True).start()
+
+    def sync(self):
+        self._apply_answer(self.client.call("sync", {"room": self.room, "since": self.seq}, timeout=10))
+
+    def texts(self):
+        with self.lock:
+            return sorted(i["text"] for i in self.items.values())
+
+
+def _create(base, http, room, text):
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', http.get(base + "/").text).group(1)
+    response = http.post(f"{base}/api/rooms/{room}/items", json={
+        "mutation_id": str(uuid.uuid4()), "item": str(uuid.uuid4()), "category": "challenge", "text": text},
+        headers={"X-CSRFToken": token}, timeout=10)
+    assert response.status_code == 201, response.text
+
+
+def _wait_for(predicate, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def test_two_servers_share_items_through_redis_and_converge_after_a_redis_restart(shared_database, tmp_path):
+    env = {"DATABASE_URL": shared_database, "SOCKETIO_MESSAGE_QUEUE": REDIS_URL,
+           "SECRET_KEY": "shared-by-both-processes"}
+    # Started one after the other: the first migrates the database and loads the demo.
+    with running_server(tmp_path / "a", env=env) as (node_a, _), running_server(tmp_path / "b", env=env) as (node_b, _):
+        health = http_login(node_a, "viewer", "viewer-demo").get(node_a + "/healthz", timeout=10).json()
+        assert health == {"status": "ok", "database": "ok", "message_queue": "configured"}
+        rapporteur = http_login(node_b, "rapporteur", "rapporteur-demo")
+        room = int(re.search(r"/rooms/(\d+)/capture", rapporteur.get(node_b + "/").text).group(1))
+        viewer = Viewer(node_a, http_login(node_a, "viewer", "viewer-demo"), room)
+        try:
+            _create(node_b, rapporteur, room, "Created on node B")
+            assert _wait_for(lambda: viewer.texts() == ["Created on node B"]), viewer.texts()
+
+            subprocess.run(["redis-cli", "-u", REDIS_URL, "shutdown", "nosave"], capture_output=True, timeout=10)
+            assert _wait_for(lambda: not _redis_up(), 10)
+            _create(node_b, rapporteur, room, "Created while Redis was down")  # saved, but not broadcast
+            time.sleep(1)
+            subprocess.run(REDIS_START, check=True, timeout=10)
+            assert _wait_for(_redis_up, 10)
+
+            # The queue's listener reconnects with a back-off; the first change it delivers shows the viewer
+            # its gap, and the resync brings what it missed.
+            def delivered_again():
+                return any(text.startswith("After the restart") for text in viewer.texts())
+
+            deadline, n = time.monotonic() + 75, 0
+            while not delivered_again():
+                assert time.monotonic() < deadline, "the message queue never delivered again"
+                _create(node_b, rapporteur, room, f"After the restart {n}")
+                n += 1
+                _wait_for(delivered_again, 3)
+            database = {i["text"] for i in rapporteur.get(f"{node_b}/api/rooms/{room}", timeout=10).json()["items"]}
+            assert _wait_for(lambda: set(viewer.texts()) == database, 10), (viewer.texts(), database)
+            assert "Created while Redis was down" in viewer.texts()
+        finally:
+            viewer.client.disconnect()
+            if not _redis_up():
+                subprocess.run(REDIS_START, check=False, timeout=10)
