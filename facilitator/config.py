@@ -52,9 +52,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    # A login lasts a conference day; logging out ends it on every tab and socket of the browser.
+    LOGIN_HOURS = float(os.environ.get("LOGIN_HOURS", "16"))
+    PERMANENT_SESSION_LIFETIME = int(LOGIN_HOURS * 3600)
     WTF_CSRF_TIME_LIMIT = None  # a moderator's page may stay open all day
 
     TESTING = False

@@ -424,3 +424,21 @@ class ReportTemplate(db.Model):
     filename: so.Mapped[str] = so.mapped_column(sa.String(255))
     data: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
     uploaded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LoginSession(db.Model):
+    """One login of one browser: revoked at logout and expired after a working day.
+
+    Checked on every request and socket event, so logging out in one tab also stops a capture page's
+    socket (which keeps its own copy of the session cookie) from writing.
+    """
+
+    __tablename__ = "login_session"
+
+    id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)  # random token kept in the session
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())
+    revoked_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
+
+    user: so.Mapped[User] = so.relationship()

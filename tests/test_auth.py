@@ -114,3 +114,37 @@ def test_login_is_throttled_after_repeated_failures(app, client, make_user):
     elsewhere = app.test_client()
     elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.7"
     assert elsewhere.post("/login", data={"username": "ana", "password": PASSWORD}).status_code == 302
+
+
+def test_logging_out_ends_the_login_for_every_tab_and_socket(client, login, socket_client, demo_event):
+    """A capture page's socket keeps its own copy of the session: logging out elsewhere must still stop it."""
+    import uuid
+
+    from facilitator.models import Item
+    from facilitator.services.events import event_rooms
+
+    room = next(r for r in event_rooms(demo_event) if r.workshop.number == 1)
+    login(client, "rapporteur", "rapporteur-demo")
+    sock = socket_client(client)
+    assert sock.emit("join", {"room": room.id, "since": None})["ok"]
+
+    client.post("/logout", data={})  # another tab of the same browser
+
+    answer = sock.emit("mutate", {"room": room.id, "op": "create", "mutation_id": str(uuid.uuid4()),
+                                  "item": str(uuid.uuid4()), "category": "challenge", "text": "Queued"})
+    assert answer["error"] == "login_required" and "kept" in answer["message"]
+    assert db.session.scalar(sa.select(sa.func.count(Item.id))) == 0
+    assert not socket_client(client).connected
+
+
+def test_an_expired_login_is_refused(app, client, login, make_user):
+    from datetime import timedelta
+
+    from facilitator.models import LoginSession, utcnow
+
+    make_user("ana")
+    login(client, "ana")
+    assert client.get("/").status_code == 200
+    db.session.execute(sa.update(LoginSession).values(expires_at=utcnow() - timedelta(minutes=1)))
+    db.session.commit()
+    assert client.get("/").status_code == 302

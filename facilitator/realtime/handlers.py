@@ -121,7 +121,7 @@ def on_sync(data):
 def on_mutate(data):
     """Capture page: create, edit, move, delete or restore an item; ack after commit, then broadcast."""
     if not current_user.is_authenticated:
-        raise Refusal("forbidden", "Log in to write in a room.")
+        raise capture.login_required()
     room = capture.get_room(_room_from(data))
     outcome = capture.perform_mutation(current_user, room, data)
     emit_changes(outcome.broadcasts)

@@ -13,7 +13,7 @@ from ..extensions import db, socketio
 from ..models import DismissedSuggestion, Event
 from ..services import plenary, voting
 from ..services.access import can_moderate, can_view_event
-from ..services.capture import item_json
+from ..services.capture import item_json, login_required
 from ..services.events import event_rooms
 from ..services.live import Refusal, event_stream, invalid, room_stream
 from ..services.suggestions import Candidate, suggest
@@ -79,7 +79,7 @@ def on_plenary_join(data):
 def on_plenary_mutate(data):
     """Plenary page (moderators, secretariat): create, edit, move, merge, unmerge, delete, restore a statement."""
     if not current_user.is_authenticated:
-        raise Refusal("forbidden", "Log in to shape the plenary statements.")
+        raise login_required()
     event = plenary.get_event(data.get("event") if isinstance(data, dict) else None)
     outcome = plenary.perform_statement_mutation(current_user, event, data)
     emit_changes(outcome.broadcasts)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import Assignment, Event, Role, Room, User
+from ..models import Assignment, Event, LoginSession, Role, Room, User, utcnow
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 MIN_PASSWORD_LENGTH = 8
@@ -91,3 +93,29 @@ def unassign(assignment: Assignment) -> None:
             raise AccountError("An event needs at least one secretariat member; add another one first.")
     db.session.delete(assignment)
     db.session.flush()
+
+
+def start_login(user: User, hours: float) -> str:
+    """Record a new login and return its token (kept in the session cookie)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(id=token, user_id=user.id, expires_at=utcnow() + timedelta(hours=hours)))
+    db.session.flush()
+    return token
+
+
+def end_login(token: str | None) -> None:
+    """Revoke a login: every tab and socket of that browser loses it at its next request or event."""
+    login = db.session.get(LoginSession, token) if token else None
+    if login is not None and login.revoked_at is None:
+        login.revoked_at = utcnow()
+        db.session.flush()
+
+
+def user_of_login(token: str | None, user_id: str) -> User | None:
+    """The user of a login that is still valid (not revoked, not expired), or None."""
+    login = db.session.get(LoginSession, token) if token else None
+    if login is None or login.revoked_at is not None or login.expires_at <= utcnow():
+        return None
+    if str(login.user_id) != user_id or not login.user.active:
+        return None
+    return login.user

@@ -101,12 +101,23 @@ def room_changes_since(room: Room, since: int) -> dict:
 def require_view(user: User, room: Room, granted_rooms: set[int] = frozenset()) -> None:
     """Reading a room: anyone of the event, or a participant holding the room's board link."""
     if room.id not in granted_rooms and not can_view_event(user, room.workshop.event):
-        raise Refusal("forbidden", "You do not have access to this room.")
+        raise _refused(user, "You do not have access to this room.")
 
 
 def require_write(user: User, room: Room) -> None:
     if not can_write_room(user, room):
+        if not user.is_authenticated:
+            raise login_required()
         raise Refusal("forbidden", "Only this room's rapporteurs, its moderators and the secretariat write here.")
+
+
+def login_required() -> Refusal:
+    """The login ended (logged out in another tab, or expired): clients keep their unsent notes."""
+    return Refusal("login_required", "Your login has ended. Log in again: your unsent notes are kept.")
+
+
+def _refused(user: User, message: str) -> Refusal:
+    return login_required() if not user.is_authenticated else Refusal("forbidden", message)
 
 
 def get_room(room_id: Any) -> Room:

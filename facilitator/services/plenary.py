@@ -27,7 +27,7 @@ from ..models import (
     utcnow,
 )
 from .access import can_moderate, can_view_event
-from .capture import item_json, room_changes_since, snapshot
+from .capture import item_json, login_required, room_changes_since, snapshot
 from .live import (
     CONTROL,
     Outcome,
@@ -156,6 +156,8 @@ def room_state(room: Room, since: int | None) -> dict:
 
 def require_read(user: User, event: Event, participant_events: set[int] = frozenset()) -> None:
     if event.id not in participant_events and not can_view_event(user, event):
+        if not user.is_authenticated:
+            raise login_required()
         raise Refusal("forbidden", "You do not have access to this event's plenary.")
 
 

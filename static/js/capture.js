@@ -95,6 +95,12 @@ function start(root) {
       if (answer.item && answer.item.room === config.room) live.acknowledge(answer.item);
     },
     onReject: (entry, answer, later) => page.rejected(entry, answer, later),
+    onLoginRequired: () => {
+      loginMessage(connectionEl, root.dataset.loginUrl,
+        "Your login has ended: new notes are kept in this browser, not sent yet.");
+      live.socket.disconnect(); // no more attempts until the next login
+      page.scheduleRender();
+    },
     onStorageError: () => {
       if (storageWarning) return;
       storageWarning = el("p", {

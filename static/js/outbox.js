@@ -25,10 +25,10 @@ export function newId() {
 }
 
 export class Outbox {
-  constructor({ user, room, onChange, onAck, onReject, onStorageError } = {}) {
+  constructor({ user, room, onChange, onAck, onReject, onStorageError, onLoginRequired } = {}) {
     this.room = room;
     this.key = `facilitator.outbox.${user}.${room}`;
-    this.callbacks = { onChange, onAck, onReject, onStorageError };
+    this.callbacks = { onChange, onAck, onReject, onStorageError, onLoginRequired };
     this.entries = this._load();
     this.socket = null;
     this.joined = false; // the room is joined and caught up: sending is allowed
@@ -112,6 +112,11 @@ export class Outbox {
         const later = this.entries.filter((e) => e.item === entry.item && e.mutation_id !== entry.mutation_id);
         this._remove([entry.mutation_id, ...later.map((e) => e.mutation_id)]);
         this._call("onReject", entry, answer, later);
+      } else if (answer.error === "login_required") {
+        // Logged out in another tab, or the login expired: keep everything and stop sending; after the
+        // next login this page (reloaded) finds the outbox in storage and sends it.
+        this._call("onLoginRequired", entry, answer);
+        return;
       } else {
         this._retryLater(); // server_error (nothing was saved) or an unknown answer: keep it
         return;
