@@ -213,11 +213,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(instance_path, *args: str, env: dict | None = None):
-    """Run `facilitator run --demo` as a real process on a free port (SQLite in `instance_path`, unless
-    `env` names a DATABASE_URL). Yields (base_url, output_so_far); the process is stopped afterwards.
+def running_server(instance_path, *args: str, env: dict | None = None, port: int | None = None):
+    """Run `facilitator run --demo` as a real process (SQLite in `instance_path`, unless `env` names a
+    DATABASE_URL) on `port`, or a free one. Yields (base_url, output_so_far); the process is stopped after.
+    Starting it again with the same instance path and port is a server restart.
     """
-    port = free_port()
+    port = port or free_port()
     os.makedirs(instance_path, exist_ok=True)
     overrides = env or {}
     env = {**os.environ, "FACILITATOR_INSTANCE": str(instance_path), "PYTHONUNBUFFERED": "1"}

@@ -13,6 +13,7 @@ from flask import request, session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
+from .. import faults
 from ..extensions import db, socketio
 from ..services import capture
 from ..services.live import Refusal, invalid, room_stream
@@ -125,4 +126,5 @@ def on_mutate(data):
     room = capture.get_room(_room_from(data))
     outcome = capture.perform_mutation(current_user, room, data)
     emit_changes(outcome.broadcasts)
+    faults.after_commit()
     return outcome.answer
