@@ -218,26 +218,32 @@ export class RoomConnection {
   }
 
   _apply(change, live) {
-    const item = change.item;
-    if (item && typeof item.id === "string") {
-      const known = this.items.get(item.id);
-      // Versions only go up: an acknowledged item may already be newer than this change.
-      if (!known || !(known.version > item.version)) this.items.set(item.id, { ...item });
-    }
-    if (change.orders && typeof change.orders === "object") {
-      for (const [category, ids] of Object.entries(change.orders)) {
-        if (!Array.isArray(ids)) continue;
-        ids.forEach((id, position) => {
-          const entry = this.items.get(id);
-          if (entry) {
-            entry.position = position;
-            entry.category = category;
-          }
-        });
-      }
-    }
+    applyVersioned(this.items, change.item, change.orders, "category");
     this.lastSeq = change.seq;
     this._call("onChange", change, { live });
+  }
+}
+
+/**
+ * Apply one change's entity (an item or a statement) and its new orders to `map` (id -> entity).
+ * Versions only go up: an acknowledged entity may already be newer than the change that announces it.
+ * `orders` maps a group (category or section) to the ids in their new order; `groupField` names it.
+ */
+export function applyVersioned(map, entity, orders, groupField) {
+  if (entity && typeof entity.id === "string") {
+    const known = map.get(entity.id);
+    if (!known || !(known.version > entity.version)) map.set(entity.id, { ...entity });
+  }
+  if (!orders || typeof orders !== "object") return;
+  for (const [group, ids] of Object.entries(orders)) {
+    if (!Array.isArray(ids)) continue;
+    ids.forEach((id, position) => {
+      const entry = map.get(id);
+      if (entry) {
+        entry.position = position;
+        entry[groupField] = group;
+      }
+    });
   }
 }
 

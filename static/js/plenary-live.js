@@ -18,6 +18,8 @@
 //   onJoined()                     joined and caught up: queued mutations may be sent
 //   onDisconnect()                 the connection dropped
 
+import { applyVersioned } from "./live.js";
+
 /* global io */
 
 const GAP_WAIT_MS = 1000;
@@ -360,45 +362,13 @@ export class PlenaryConnection {
   }
 
   _applyStatement(change, live) {
-    const s = change.statement;
-    if (s && typeof s.id === "string") {
-      const known = this.statements.get(s.id);
-      if (!known || !(known.version > s.version)) this.statements.set(s.id, { ...s });
-    }
-    if (change.orders && typeof change.orders === "object") {
-      for (const [section, ids] of Object.entries(change.orders)) {
-        if (!Array.isArray(ids)) continue;
-        ids.forEach((id, position) => {
-          const entry = this.statements.get(id);
-          if (entry) {
-            entry.position = position;
-            entry.section = section;
-          }
-        });
-      }
-    }
+    applyVersioned(this.statements, change.statement, change.orders, "section");
     this.seq = change.seq;
     this._call("onChange", "statement", change, { live });
   }
 
   _applyItem(room, change, live) {
-    const item = change.item;
-    if (item && typeof item.id === "string") {
-      const known = room.items.get(item.id);
-      if (!known || !(known.version > item.version)) room.items.set(item.id, { ...item });
-    }
-    if (change.orders && typeof change.orders === "object") {
-      for (const [category, ids] of Object.entries(change.orders)) {
-        if (!Array.isArray(ids)) continue;
-        ids.forEach((id, position) => {
-          const entry = room.items.get(id);
-          if (entry) {
-            entry.position = position;
-            entry.category = category;
-          }
-        });
-      }
-    }
+    applyVersioned(room.items, change.item, change.orders, "category");
     room.seq = change.seq;
     this._call("onChange", "item", change, { live });
   }
