@@ -9,7 +9,7 @@ from flask import current_app
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:
     # Keep the host's logging (e.g. pytest's) when there is one.
-    fileConfig(config.config_file_name)
+    fileConfig(config.config_file_name, disable_existing_loggers=False)  # keep the app's own loggers
 logger = logging.getLogger("alembic.env")
 
 db = current_app.extensions["migrate"].db

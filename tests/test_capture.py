@@ -151,15 +151,23 @@ def test_a_sequence_the_server_does_not_know_gets_a_snapshot(rapporteur, room):
     assert answer["snapshot"]["seq"] == 1 and len(answer["snapshot"]["items"]) == 1
 
 
-def test_presence_lists_who_is_in_the_room(rapporteur, room, app, login, socket_client):
+def test_presence_lists_who_writes_in_the_room(rapporteur, room, app, login, socket_client):
+    moderator_client = app.test_client()
+    login(moderator_client, "moderator", "moderator-demo")
+    moderator = socket_client(moderator_client)
+    rapporteur.received()
+    moderator.emit("join", {"room": room.id, "since": None})
+    people = rapporteur.received("presence")[-1]["people"]
+    assert {(p["name"], p["role"]) for p in people} == {("Demo rapporteur", "rapporteur"),
+                                                        ("Demo moderator", "rapporteur")}
+
+    # Boards and viewers are not listed, and joining costs the room no presence message.
     viewer_client = app.test_client()
     login(viewer_client, "viewer", "viewer-demo")
-    viewer = socket_client(viewer_client)
-    rapporteur.received()
-    viewer.emit("join", {"room": room.id, "since": None})
-    people = rapporteur.received("presence")[-1]["people"]
-    assert {(p["name"], p["role"]) for p in people} == {("Demo rapporteur", "rapporteur"), ("Demo viewer", "viewer")}
-    viewer.disconnect()
+    socket_client(viewer_client).emit("join", {"room": room.id, "since": None})
+    assert rapporteur.received("presence") == []
+
+    moderator.disconnect()
     assert {p["name"] for p in rapporteur.received("presence")[-1]["people"]} == {"Demo rapporteur"}
 
 
@@ -241,3 +249,20 @@ def test_an_item_id_from_another_room_is_refused_without_showing_it(rapporteur, 
     answer = rapporteur.emit("mutate", {"room": other.id, "op": "create", "mutation_id": new_id(), "item": item,
                                         "category": "challenge", "text": "x"})
     assert answer["error"] == "invalid" and "item" not in answer
+
+
+def test_appending_moves_no_other_item_and_inserting_renumbers(rapporteur, room):
+    first, _ = create(rapporteur, room, "First")
+    middle, _ = create(rapporteur, room, "Middle")
+    third, _ = create(rapporteur, room, "Third")
+    change(rapporteur, room, "delete", middle, 1)
+
+    appended, answer = create(rapporteur, room, "Appended")
+    change_sent = [c for c in rapporteur.received("change") if c["item"]["id"] == appended][-1]
+    assert change_sent["orders"] == {}  # nothing else moved, so nothing else is named
+    _, answer = create(rapporteur, room, "Put first", position=0)
+    assert answer["ok"]
+
+    items = rapporteur.emit("join", {"room": room.id, "since": None})["items"]
+    ordered = [i["text"] for i in sorted(items, key=lambda i: i["position"]) if i["state"] == "active"]
+    assert ordered == ["Put first", "First", "Third", "Appended"]

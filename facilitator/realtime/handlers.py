@@ -89,8 +89,9 @@ def on_join(data):
     join_room(room_stream(room.id))
     state = capture.snapshot(room) if since is None else capture.room_changes_since(room, since)
     writer = current_user.is_authenticated and capture.can_write_room(current_user, room)
-    if current_user.is_authenticated:
-        person = {"name": current_user.display_name, "role": "rapporteur" if writer else "viewer"}
+    if writer:
+        # Only the people who write are listed: a hall of boards joining must not cost N² presence messages.
+        person = {"name": current_user.display_name, "role": "rapporteur"}
         emit_presence(room.id, presence.enter(room.id, request.sid, person))
     return {"ok": True, "can_write": writer, **state}
 

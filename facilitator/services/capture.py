@@ -181,21 +181,20 @@ def _create(user: User, room: Room, payload: _Payload) -> Outcome:
     if payload.text is None:
         raise invalid("text: required", "text")
     category = _category(room, payload.category)
-    item = Item(
-        room=room,
-        category=category,
-        client_id=str(payload.item),
-        text=clean_text(payload.text),
-        is_key_point=bool(payload.key_point),
-        question_index=_question(room, payload.question),
-        author=user,
-        version=0,
-        position=0,
-    )
+    text, question = clean_text(payload.text), _question(room, payload.question)
+    appending = payload.position is None
+    if appending:
+        # The common case moves no other item: no need to load and renumber the whole category.
+        last = db.session.scalar(sa.select(sa.func.max(Item.position)).where(
+            Item.room_id == room.id, Item.category_id == category.id, Item.state == ItemState.ACTIVE))
+    item = Item(room=room, category=category, client_id=str(payload.item), text=text, question_index=question,
+                is_key_point=bool(payload.key_point), author=user, version=0, position=0)
     db.session.add(item)
+    if appending:
+        item.position = 0 if last is None else last + 1
+        return _record(user, room, item, payload)
     siblings = _ordered(room, category, exclude=item)
-    index = len(siblings) if payload.position is None else min(payload.position, len(siblings))
-    siblings.insert(index, item)
+    siblings.insert(min(payload.position, len(siblings)), item)
     _renumber(siblings)
     return _record(user, room, item, payload, orders={category.key: siblings})
 

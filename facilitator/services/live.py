@@ -5,7 +5,9 @@ change sequences and change logs. Room items and plenary statements both run on 
 from __future__ import annotations
 
 import re
+import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -17,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from ..models import Change, Mutation, User
 
+_SQLITE_WRITE_LOCK = threading.Lock()
 # How many missed changes a reconnecting client is sent before a full snapshot is cheaper.
 MAX_CATCH_UP = 1000
 # Control characters except tab and newline (tabs become spaces in clean_text).
@@ -98,6 +101,22 @@ def run_once(user: User, stream: str, mutation_id: str, apply: Callable[[], Outc
 
     The ack is only sent after this returns, so a client never hears "saved" for something uncommitted.
     """
+    with _sqlite_writer():
+        return _run_once(user, stream, mutation_id, apply)
+
+
+@contextmanager
+def _sqlite_writer():
+    """SQLite has one writer at a time: queue this process's writers here rather than on the database's
+    lock, where a burst of handler threads waits past the busy timeout and fails."""
+    if db.engine.dialect.name != "sqlite":
+        yield
+        return
+    with _SQLITE_WRITE_LOCK:
+        yield
+
+
+def _run_once(user: User, stream: str, mutation_id: str, apply: Callable[[], Outcome]) -> Outcome:
     known = _replayed(mutation_id, user, stream)
     if known is not None:
         return Outcome(known)
