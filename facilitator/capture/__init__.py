@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("capture", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import offline, routes  # noqa: E402,F401

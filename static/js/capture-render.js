@@ -77,12 +77,6 @@ export function setupRender(page) {
         el("span", { "aria-hidden": "true", className: "star-icon", text: "★" }),
         el("span", { className: "visually-hidden", text: "Key point" })),
     ];
-    if (questions.length) {
-      const select = el("select", { className: "item-question", id: `q-${id}`, "aria-describedby": textId },
-        el("option", { value: "-1", text: "— no question —" }),
-        ...questions.map((q, i) => el("option", { value: String(i), text: `${i + 1}. ${truncate(q, 60)}`, title: q })));
-      controls.push(el("label", { className: "visually-hidden", for: `q-${id}`, text: "Guiding question" }), select);
-    }
     controls.push(
       el("button", { type: "button", className: "button-small button-secondary item-edit", "aria-describedby": textId, text: "Edit" }),
       el("button", { type: "button", className: "button-small button-secondary item-delete", "aria-describedby": textId, text: "Delete" }),
@@ -91,6 +85,13 @@ export function setupRender(page) {
       el("button", { type: "button", className: "button-small button-secondary item-down", "aria-label": "Move down", "aria-describedby": textId },
         el("span", { "aria-hidden": "true", text: "↓" })),
     );
+    // Last, so that on a narrow column it wraps to a line of its own (rather than the buttons wrapping one by one).
+    if (questions.length) {
+      const select = el("select", { className: "item-question", id: `q-${id}`, "aria-describedby": textId },
+        el("option", { value: "-1", text: "— no question —" }),
+        ...questions.map((q, i) => el("option", { value: String(i), text: `${i + 1}. ${truncate(q, 60)}`, title: q })));
+      controls.push(el("label", { className: "visually-hidden", for: `q-${id}`, text: "Guiding question" }), select);
+    }
     const li = el("li", { className: "item", "data-id": id, tabindex: "0", draggable: "true", "aria-labelledby": `${textId} ${metaId}` },
       el("div", { className: "item-body" },
         el("p", { className: "item-text", id: textId }),

@@ -20,8 +20,47 @@ import { setupTabs } from "./capture-tabs.js";
 
 export { cleanText, textLength } from "./capture-util.js";
 
+const LOGIN_ENDED = "Your login has ended: new notes are kept in this browser, not sent yet.";
+
 const root = document.getElementById("capture");
-if (root) start(root);
+if (root) {
+  start(root);
+  keepForOffline(root);
+}
+
+/**
+ * Register the service worker (static/sw.js) and ask it to keep this page and its scripts, so that a
+ * reload with no network still opens the page, with the outbox. `data-offline` on the root says how far it
+ * got: "kept" once the page can be reloaded offline, "unavailable" where the browser cannot (no service
+ * workers outside HTTPS, except on localhost).
+ */
+function keepForOffline(root) {
+  const url = root.dataset.serviceWorker;
+  if (!url || !("serviceWorker" in navigator)) {
+    root.dataset.offline = "unavailable";
+    return;
+  }
+  const page = window.location.pathname;
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    const data = event.data;
+    if (data && data.type === "kept" && data.page === page) root.dataset.offline = data.ok ? "kept" : "failed";
+  });
+  navigator.serviceWorker.register(url, { scope: root.dataset.serviceWorkerScope || "/" })
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => {
+      const assets = new Set();
+      for (const entry of performance.getEntriesByType("resource")) assets.add(entry.name);
+      for (const node of document.querySelectorAll("script[src], link[rel~='stylesheet'][href], link[rel~='icon'][href]")) {
+        assets.add(node.src || node.href);
+      }
+      const own = [...assets].filter((a) => a.startsWith(`${window.location.origin}/static/`));
+      if (registration.active) registration.active.postMessage({ type: "keep", page, assets: own });
+    })
+    .catch((error) => {
+      root.dataset.offline = "failed";
+      console.warn("facilitator: this page cannot be kept for offline use", error); // eslint-disable-line no-console
+    });
+}
 
 /** The categories' columns, by category key, with the elements the page uses in each. */
 function findColumns(root) {
@@ -96,8 +135,7 @@ function start(root) {
     },
     onReject: (entry, answer, later) => page.rejected(entry, answer, later),
     onLoginRequired: () => {
-      loginMessage(connectionEl, root.dataset.loginUrl,
-        "Your login has ended: new notes are kept in this browser, not sent yet.");
+      loginMessage(connectionEl, root.dataset.loginUrl, LOGIN_ENDED);
       live.socket.disconnect(); // no more attempts until the next login
       page.scheduleRender();
     },
@@ -139,7 +177,9 @@ function start(root) {
 
   function connection(state, detail) {
     if (state === "denied") {
-      if (detail === "login required") loginMessage(connectionEl, root.dataset.loginUrl);
+      // Refused for want of a login (logged out in another tab while this one was offline): what is queued
+      // stays in this browser, as for a login_required answer.
+      if (detail === "login required") loginMessage(connectionEl, root.dataset.loginUrl, LOGIN_ENDED);
       else showConnection(detail || "You do not have access to this room.");
     } else if (state === "error") {
       showConnection(detail || "The live connection failed.");

@@ -118,3 +118,18 @@ def api_items(context, live_server: LiveServer, room: int) -> list[dict]:
     body = response.json()
     assert body["ok"] is True
     return body["items"]
+
+
+@pytest.fixture(scope="session")
+def showcase(browser, tmp_path_factory):
+    """A demo server of its own, full of realistic content (test_screenshots.build_showcase: items in several
+    rooms, merged statements, voting open with dots), built once for the screenshot and accessibility tests.
+    Those tests only look at it (nothing they do is saved), so they can run in any order."""
+    from .test_screenshots import build_showcase
+
+    with running_server(tmp_path_factory.mktemp("showcase-server")) as (base, _output):
+        show = build_showcase(browser, base)
+        try:
+            yield show
+        finally:
+            show.close()

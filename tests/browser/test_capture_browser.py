@@ -10,7 +10,6 @@ import os
 import re
 import uuid
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -23,7 +22,6 @@ except ImportError:  # pragma: no cover - the conftest explains it, or fails in 
 
 from .conftest import api_items
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CATEGORIES = ["challenge", "best_practice", "recommendation"]
 
 # Records what a page would do behind the user's back: CSP violations (reported even when nothing is logged).
@@ -89,7 +87,7 @@ def watch(page) -> dict:
 
 
 def test_keyboard_capture_reaches_the_board_once(login, live_server, rooms):
-    room = rooms[0]  # Workshop 1, round 1: this test's alone, so the screenshots show only its items
+    room = rooms[0]  # Workshop 1, round 1: this test's alone, so the columns show only its items
     typed = {
         "challenge": ["No single contact point on smuggling in most Member States",
                       "Intelligence from the hotspots reaches investigators too late"],
@@ -128,12 +126,6 @@ def test_keyboard_capture_reaches_the_board_once(login, live_server, rooms):
     # The viewer reads the same through the API.
     assert Counter(i["text"] for i in api_items(viewer, live_server, room)) == Counter(
         t for texts in typed.values() for t in texts)
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.locator("#new-recommendation").blur()
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=SCREENSHOTS / "capture.png", animations="disabled")
-    board.screenshot(path=SCREENSHOTS / "board.png", animations="disabled")
 
 
 def test_offline_items_are_sent_once_in_order_when_back_online(login, live_server, rooms):
