@@ -49,7 +49,8 @@ def run_command(host: str, port: int, demo: bool):
     # Flask's app.run() refuses to start under its own CLI (FLASK_RUN_FROM_CLI); this command is the server.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     try:
-        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
+        # gevent's WSGI server (the entry point, __main__.py, has monkey-patched for it).
+        socketio.run(app, host=host, port=port, use_reloader=False, log_output=False)
     except OSError as error:
         click.echo(f"Cannot listen on {host}:{port}: {error.strerror}. Try another --port.", err=True)
         sys.exit(1)

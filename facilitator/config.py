@@ -41,7 +41,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
     SECRET_KEY = None  # filled in by create_app via load_secret_key
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
-    SOCKETIO_ASYNC_MODE = "threading"
+    # gevent, chosen by measurement (docs/performance.md): about half the server CPU per item of threading.
+    # `facilitator run` and gunicorn's gevent worker monkey-patch before the app is imported.
+    SOCKETIO_ASYNC_MODE = "gevent"
     # Check pooled connections before use: a restarted PostgreSQL must not break the next request.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
@@ -67,3 +69,5 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or None
     SOCKETIO_MESSAGE_QUEUE = None
+    # The in-process test client needs no server; tests that start one run `facilitator run` (gevent).
+    SOCKETIO_ASYNC_MODE = "threading"

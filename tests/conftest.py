@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_wtf.csrf import generate_csrf
 
-from facilitator import create_app
+from facilitator import PROJECT_ROOT, create_app
 from facilitator.config import TestConfig
 from facilitator.extensions import db, socketio
 from facilitator.models import Role
@@ -219,23 +219,39 @@ def running_server(instance_path, *args: str, env: dict | None = None, port: int
     Starting it again with the same instance path and port is a server restart.
     """
     port = port or free_port()
+    command = [sys.executable, "-m", "facilitator", "run", "--demo", "--port", str(port), *args]
+    with _serving(command, instance_path, env, port, started="running at") as served:
+        yield served
+
+
+@contextmanager
+def running_gunicorn(instance_path, env: dict | None = None, port: int | None = None):
+    """Serve wsgi.py as docs/deployment.md says production does (gunicorn, one gevent worker).
+    It neither migrates nor loads the demo: start it on a database that has both."""
+    port = port or free_port()
+    command = [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1", "-b", f"127.0.0.1:{port}",
+               "--chdir", str(PROJECT_ROOT), "wsgi:app"]
+    with _serving(command, instance_path, env, port, started="Booting worker") as served:
+        yield served
+
+
+@contextmanager
+def _serving(command: list[str], instance_path, env: dict | None, port: int, started: str):
     os.makedirs(instance_path, exist_ok=True)
     overrides = env or {}
     env = {**os.environ, "FACILITATOR_INSTANCE": str(instance_path), "PYTHONUNBUFFERED": "1"}
     env.pop("DATABASE_URL", None)
     env.pop("SOCKETIO_MESSAGE_QUEUE", None)
     env.update(overrides)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "facilitator", "run", "--demo", "--port", str(port), *args],
-        cwd=instance_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    process = subprocess.Popen(command, cwd=instance_path, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
     output = ""
     drain = None
     try:
         deadline = time.monotonic() + 60
-        while "running at" not in output and time.monotonic() < deadline and process.poll() is None:
+        while started not in output and time.monotonic() < deadline and process.poll() is None:
             output += process.stdout.readline()
-        assert "running at" in output, f"the server did not start:\n{output}"
+        assert started in output, f"the server did not start:\n{output}"
         # Keep reading its log, or a long session fills the pipe and the server blocks on a write.
         drain = threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True)
         drain.start()

@@ -1,4 +1,4 @@
-"""Production mode: two server processes sharing PostgreSQL and a Redis message queue.
+"""Production mode: two server processes (`facilitator run` and gunicorn) sharing PostgreSQL and a Redis queue.
 
 Needs the local PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379). Without them it skips with the
 reason; CI sets FACILITATOR_REQUIRE_SERVICES so that a missing service fails instead.
@@ -15,7 +15,7 @@ import pytest
 import socketio
 import sqlalchemy as sa
 
-from .conftest import http_login, running_server
+from .conftest import http_login, running_gunicorn, running_server
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -117,8 +117,10 @@ def _wait_for(predicate, seconds=20):
 def test_two_servers_share_items_through_redis_and_converge_after_a_redis_restart(shared_database, tmp_path):
     env = {"DATABASE_URL": shared_database, "SOCKETIO_MESSAGE_QUEUE": REDIS_URL,
            "SECRET_KEY": "shared-by-both-processes"}
-    # Started one after the other: the first migrates the database and loads the demo.
-    with running_server(tmp_path / "a", env=env) as (node_a, _), running_server(tmp_path / "b", env=env) as (node_b, _):
+    # Node A, `facilitator run`, migrates the database and loads the demo; node B is then served as
+    # docs/deployment.md says production is (gunicorn, one gevent worker, wsgi.py).
+    with running_server(tmp_path / "a", env=env) as (node_a, _), \
+            running_gunicorn(tmp_path / "b", env=env) as (node_b, _):
         health = http_login(node_a, "viewer", "viewer-demo").get(node_a + "/healthz", timeout=10).json()
         assert health == {"status": "ok", "database": "ok", "message_queue": "configured"}
         rapporteur = http_login(node_b, "rapporteur", "rapporteur-demo")

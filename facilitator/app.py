@@ -1,0 +1,75 @@
+"""The app factory: configuration, extensions, blueprints, socket handlers and error pages."""
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from . import MIGRATIONS_DIR, PROJECT_ROOT
+from .config import Config, load_secret_key
+from .extensions import csrf, db, login_manager, migrate, socketio
+
+
+def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
+    """Build the app: bind extensions, register blueprints and error pages."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=overrides.pop("INSTANCE_PATH", None) or os.environ.get("FACILITATOR_INSTANCE")
+        or str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "facilitator.db")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+    )
+    with app.app_context():
+        _tune_sqlite(app)
+
+    from . import api, auth, capture, main, plenary, setup
+    from .errors import register_error_handlers
+    from .realtime import register_handlers
+    from .reports.routes import bp as reports_bp
+    from .security import register_security_headers
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(setup.bp)
+    app.register_blueprint(capture.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(plenary.bp)
+    app.register_blueprint(reports_bp)
+    register_handlers()
+    register_error_handlers(app)
+    register_security_headers(app)
+    return app
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """WAL lets boards read while a rapporteur writes; the busy timeout waits instead of failing."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    busy_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
