@@ -165,9 +165,8 @@ class Page:
         return text
 
     def why_snapshot(self, inside: dict) -> str:
-        text = (f"snapshot() p50 is {ms(inside['p50'])}: loading the {inside['items']:,} items with their category, "
-                f"author and statement (`room_items`: SQL plus building an ORM object per row) took "
-                f"{ms(inside.get('load_p50'))}, and `item_json` for each {ms(inside.get('build_p50'))}. "
+        text = (f"snapshot() p50 is {ms(inside['p50'])}: it reads the {inside['items']:,} items with their category, "
+                f"author and statement as plain rows in one query and makes a dict of each. "
                 f"The answer is {inside['bytes'] / 1000:,.0f} kB of JSON ({ms(inside['encode_p50'])} more to "
                 f"encode). ")
         if inside["p50"] < 0.1:
@@ -213,21 +212,20 @@ class Page:
         choice = rec["choice"]
         winner = rec["wins"] if choice == "gevent" else rec["counted"] - rec["wins"]
         lines.append(f"**Recommendation: {choice}** (better on {winner} of the {rec['counted']} counted figures).")
-        if choice == "gevent":
-            lines += [
-                "",
-                "What switching takes (app changes, not made by the benchmark):",
-                "",
-                "- `SOCKETIO_ASYNC_MODE = \"gevent\"` in `facilitator/config.py`;",
-                "- `from gevent import monkey; monkey.patch_all()` as the very first thing `facilitator run` does, "
-                "before Flask, SQLAlchemy, psycopg or redis are imported (bench/serve.py shows how);",
-                "- `gevent` and `gevent-websocket` as dependencies (without gevent-websocket, Flask-SocketIO falls "
-                "back to simple-websocket on gevent);",
-                "- SQLite calls are not cooperative: while one runs, the whole hub waits. psycopg 3 works under "
-                f"the monkey-patching{self.gevent_pg()};",
-                "- the Werkzeug development server and `allow_unsafe_werkzeug` are no longer involved: gevent's "
-                "pywsgi serves the app.",
-            ]
+        from facilitator.config import Config
+
+        if choice == Config.SOCKETIO_ASYNC_MODE:
+            lines += ["", f"The app is configured for {choice} (`SOCKETIO_ASYNC_MODE` in `facilitator/config.py`)."]
+            if choice == "gevent":
+                lines[-1] += (" `facilitator run` monkey-patches first thing (`facilitator/__main__.py`) and "
+                              "production runs gunicorn's gevent worker (docs/deployment.md). SQLite calls are not "
+                              "cooperative: while one runs, the whole hub waits. psycopg 3 works under the "
+                              "monkey-patching"
+                              f"{self.gevent_pg()}.")
+        else:
+            lines += ["", f"**The app is configured for {Config.SOCKETIO_ASYNC_MODE}, not {choice}**: change "
+                          "`SOCKETIO_ASYNC_MODE` in `facilitator/config.py` and how the server starts "
+                          "(docs/deployment.md)."]
         return lines
 
     @staticmethod
@@ -250,9 +248,10 @@ class Page:
             sqlite = next((a for name, a in acks.items() if name.endswith("SQLite")), None)
             text = (f"- **The write path is the cost the bare server does not have.** In-process, one `mutate` "
                     f"create takes {ms(empty['p50'])} and runs {empty.get('statements', 0):.0f} SQL statements in "
-                    f"{empty.get('flushes', 0):.0f} ORM flushes (B6, empty room: the lookups of the mutation id, "
-                    f"room, user, roles and category, the insert, the revision, the sequence bump, the change log, "
-                    f"the mutation ledger, the commit).")
+                    f"{empty.get('flushes', 0):.0f} ORM flush (B6, empty room: the lookups of the room with its "
+                    f"workshop, the user, the roles, the mutation id, the item id, the category and the last "
+                    f"position; the sequence bump; then the item, its revision, the change log and the mutation "
+                    f"ledger written in one flush at commit).")
             for mode, kinds in live.items():
                 a, b = kinds["app"]["fanout"].get(200), kinds["bare"]["fanout"].get(200)
                 if a and b:
@@ -262,8 +261,9 @@ class Page:
                 text += (f" With no viewers (B3, SQLite) the write path alone costs "
                          f"{per_item(sqlite['server_cpu'] / sqlite['items'])} of server CPU per item.")
             text += (" The broadcast starts only after the commit, so this time comes before the fan-out in B1 and "
-                     "bounds B2. Fewer statements per create (the room, user and category are the same for a whole "
-                     "session; the roles could be checked in one query) would shorten it.")
+                     "bounds B2. What is left is one short query per check the rules need; keeping the room, "
+                     "user, roles and category per socket would save four more, at the price of acting on stale "
+                     "roles when the secretariat changes them during a session.")
             lines.append(text)
             full = snap["create_full"]
             if self.create_grows(snap):
@@ -272,13 +272,6 @@ class Page:
                     f"{ms(full['p50'])} in a room of 2,000 items; its `change` grows from "
                     f"{empty['change_bytes'] / 1000:.1f} kB to {full['change_bytes'] / 1000:.1f} kB, sent to every "
                     f"viewer.")
-            if snap["p99"] + snap["encode_p50"] >= 0.1 and snap.get("load_p50") == snap.get("load_p50"):
-                lines.append(
-                    f"- **A snapshot builds an ORM object per item.** B6: of snapshot()'s {ms(snap['p50'])}, loading "
-                    f"the items (`room_items`) takes {ms(snap.get('load_p50'))} and `item_json` "
-                    f"{ms(snap.get('build_p50'))}. A profile of snapshot() (cProfile, outside the suite) put most "
-                    f"of the loading in SQLAlchemy building ORM objects rather than in SQLite; reading the columns "
-                    f"item_json needs as plain rows would avoid that.")
         storms = self.r["storm"]
         for mode in ("threading", "gevent"):
             logged, plain = storms.get(f"{mode} logged-in"), storms.get(mode)

@@ -238,7 +238,7 @@ class Suite:
         self.results["snapshot"] = {"inside": inside, "trips": trips, "mode": mode}
         ok = inside["p99"] + inside["encode_p50"] < 0.1
         self.say(f"B6 snapshot of {inside['items']:,} items: server snapshot() p50 {ms(inside['p50'])}, p99 "
-                 f"{ms(inside['p99'])} (loading {ms(inside['load_p50'])}, item_json {ms(inside['build_p50'])}) + JSON "
+                 f"{ms(inside['p99'])} + JSON "
                  f"{ms(inside['encode_p50'])} (target p99 < 100 ms); join round trip "
                  f"({mode}) p50 {ms(trips['p50'])}, p99 {ms(trips['p99'])}; answer {inside['bytes'] / 1000:,.0f} kB  "
                  f"{verdict(ok)}")

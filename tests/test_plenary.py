@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from facilitator.extensions import db
 from facilitator.models import Item, Statement, StatementRevision, User, Vote
-from facilitator.services.capture import perform_mutation
+from facilitator.services.capture import item_json, perform_mutation, snapshot
 from facilitator.services.events import event_rooms
 from facilitator.services.plenary import letter, summary
 
@@ -104,6 +104,27 @@ def test_merged_items_show_as_merged_in_their_rooms(moderator, demo_event, items
     assert board.received("change")[-1]["item"]["statement"] is None
     answer = mutate(moderator, demo_event, "restore", statement, base_version=2)
     assert answer["statement"]["items"] == [items["w1r1"]]
+
+
+def test_a_room_snapshot_shows_each_item_as_its_changes_do(moderator, demo_event, items):
+    """Joining reads plain rows; a change carries the item as stored: a board must not tell them apart."""
+    mutate(moderator, demo_event, "create", new_id(), section="recommendation", text="Merged", items=[items["w2r1"]])
+    merged, challenge = (db.session.scalar(sa.select(Item).where(Item.client_id == items[key]))
+                         for key in ("w2r1", "w2r1c"))
+    room = merged.room
+    perform_mutation(merged.author, room, {"op": "delete", "mutation_id": new_id(), "item": items["w2r1c"],
+                                           "base_version": 1})
+    challenge.author.name = ""  # shown by username
+    db.session.commit()
+    merged.author_id = None  # its author's account was removed
+    db.session.commit()
+    db.session.expire_all()
+
+    state = snapshot(room)
+    by_id = {item["id"]: item for item in state["items"]}
+    assert by_id[items["w2r1"]]["statement"] is not None and by_id[items["w2r1"]]["author"] is None
+    assert by_id[items["w2r1c"]]["state"] == "deleted" and by_id[items["w2r1c"]]["author"] == "moderator"
+    assert state["items"] == [item_json(challenge), item_json(merged)]  # challenges come before recommendations
 
 
 def test_an_item_is_merged_once_and_counted_once(moderator, demo_event, items):

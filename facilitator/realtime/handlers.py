@@ -122,10 +122,11 @@ def on_sync(data):
 @answers
 def on_mutate(data):
     """Capture page: create, edit, move, delete or restore an item; ack after commit, then broadcast."""
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # the User itself: the proxy costs a lookup per attribute
+    if not user.is_authenticated:
         raise capture.login_required()
     room = capture.get_room(_room_from(data))
-    outcome = capture.perform_mutation(current_user, room, data)
+    outcome = capture.perform_mutation(user, room, data)
     emit_changes(outcome.broadcasts)
     faults.after_commit()
     return outcome.answer

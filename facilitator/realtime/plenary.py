@@ -78,10 +78,11 @@ def on_plenary_join(data):
 @answers
 def on_plenary_mutate(data):
     """Plenary page (moderators, secretariat): create, edit, move, merge, unmerge, delete, restore a statement."""
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # the User itself: the proxy costs a lookup per attribute
+    if not user.is_authenticated:
         raise login_required()
     event = plenary.get_event(data.get("event") if isinstance(data, dict) else None)
-    outcome = plenary.perform_statement_mutation(current_user, event, data)
+    outcome = plenary.perform_statement_mutation(user, event, data)
     emit_changes(outcome.broadcasts)
     if outcome.answer["ok"] and outcome.answer["op"] in ("delete", "restore"):
         emit_tally(voting.tally(event))

@@ -105,7 +105,7 @@ def start_login(user: User, hours: float) -> str:
 
 def end_login(token: str | None) -> None:
     """Revoke a login: every tab and socket of that browser loses it at its next request or event."""
-    login = db.session.get(LoginSession, token) if token else None
+    login = db.session.get(LoginSession, token, options=[sa.orm.joinedload(LoginSession.user)]) if token else None
     if login is not None and login.revoked_at is None:
         login.revoked_at = utcnow()
         db.session.flush()
@@ -113,7 +113,7 @@ def end_login(token: str | None) -> None:
 
 def user_of_login(token: str | None, user_id: str) -> User | None:
     """The user of a login that is still valid (not revoked, not expired), or None."""
-    login = db.session.get(LoginSession, token) if token else None
+    login = db.session.get(LoginSession, token, options=[sa.orm.joinedload(LoginSession.user)]) if token else None
     if login is None or login.revoked_at is not None or login.expires_at <= utcnow():
         return None
     if str(login.user_id) != user_id or not login.user.active:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from ..extensions import db
-from ..models import Category, Item, ItemRevision, ItemState, Room, User, utcnow
+from ..models import Category, Item, ItemRevision, ItemState, Room, Statement, User, utcnow
 from .access import can_view_event, can_write_room
 from .live import (
     CONTROL,
@@ -58,39 +58,56 @@ def parse_payload(data: Any) -> _Payload:
 
 
 def item_json(item: Item) -> dict:
-    return {
-        "id": item.client_id,
-        "room": item.room_id,
-        "category": item.category.key,
-        "text": item.text,
-        "position": item.position,
-        "key_point": item.is_key_point,
-        "question": item.question_index,
-        "statement": item.statement.client_id if item.statement else None,
-        "state": item.state.value,
-        "version": item.version,
-        "author": item.author.display_name if item.author else None,
-        "created_at": item.created_at.isoformat(),
-        "updated_at": item.updated_at.isoformat(),
-    }
-
-
-def room_items(room: Room) -> list[Item]:
-    return list(
-        db.session.scalars(
-            sa.select(Item)
-            .where(Item.room_id == room.id)
-            .join(Item.category)
-            .order_by(Category.position, Item.position, Item.id)
-            .options(sa.orm.contains_eager(Item.category), sa.orm.selectinload(Item.author),
-                     sa.orm.selectinload(Item.statement))
-        )
+    return _as_json(
+        item.client_id, item.room_id, item.category.key, item.text, item.position, item.is_key_point,
+        item.question_index, item.statement.client_id if item.statement else None, item.state, item.version,
+        item.author.display_name if item.author else None, item.created_at, item.updated_at,
     )
 
 
+def _as_json(client_id, room_id, category, text, position, key_point, question, statement, state, version, author,
+             created_at, updated_at) -> dict:
+    """An item as clients see it; item_json and snapshot both build it here, so the two never differ."""
+    return {
+        "id": client_id,
+        "room": room_id,
+        "category": category,
+        "text": text,
+        "position": position,
+        "key_point": key_point,
+        "question": question,
+        "statement": statement,
+        "state": state.value,
+        "version": version,
+        "author": author,
+        "created_at": created_at.isoformat(),
+        "updated_at": updated_at.isoformat(),
+    }
+
+
+# The columns _as_json takes, in its order; author is User.display_name (the name, else the username).
+_SNAPSHOT_COLUMNS = (
+    Item.client_id, Item.room_id, Category.key, Item.text, Item.position, Item.is_key_point, Item.question_index,
+    Statement.client_id, Item.state, Item.version, sa.func.coalesce(sa.func.nullif(User.name, ""), User.username),
+    Item.created_at, Item.updated_at,
+)
+
+
 def snapshot(room: Room) -> dict:
-    """Everything a client needs to draw the room, with the sequence it is current to."""
-    return {"room": room.id, "seq": room.last_seq, "items": [item_json(item) for item in room_items(room)]}
+    """Everything a client needs to draw the room, with the sequence it is current to.
+
+    Read as plain rows in one query: a room of 2,000 items would spend most of its time building ORM objects.
+    """
+    rows = db.session.execute(
+        sa.select(*_SNAPSHOT_COLUMNS)
+        .select_from(Item)
+        .join(Category, Item.category_id == Category.id)
+        .outerjoin(Statement, Item.statement_id == Statement.id)
+        .outerjoin(User, Item.author_id == User.id)
+        .where(Item.room_id == room.id)
+        .order_by(Category.position, Item.position, Item.id)
+    )
+    return {"room": room.id, "seq": room.last_seq, "items": [_as_json(*row) for row in rows]}
 
 
 def room_changes_since(room: Room, since: int) -> dict:
@@ -123,7 +140,7 @@ def _refused(user: User, message: str) -> Refusal:
 def get_room(room_id: Any) -> Room:
     if not isinstance(room_id, int) or isinstance(room_id, bool):
         raise invalid("room: must be a room number", "room")
-    room = db.session.get(Room, room_id)
+    room = db.session.get(Room, room_id, options=[sa.orm.joinedload(Room.workshop)])
     if room is None:
         raise Refusal("not_found", f"There is no room {room_id}.")
     return room
@@ -187,8 +204,10 @@ def _create(user: User, room: Room, payload: _Payload) -> Outcome:
         # The common case moves no other item: no need to load and renumber the whole category.
         last = db.session.scalar(sa.select(sa.func.max(Item.position)).where(
             Item.room_id == room.id, Item.category_id == category.id, Item.state == ItemState.ACTIVE))
+    # Every column item_json reads is set here: the row is only written at commit, in one flush.
     item = Item(room=room, category=category, client_id=str(payload.item), text=text, question_index=question,
-                is_key_point=bool(payload.key_point), author=user, version=0, position=0)
+                is_key_point=bool(payload.key_point), author=user, version=0, position=0, state=ItemState.ACTIVE,
+                created_at=utcnow())
     db.session.add(item)
     if appending:
         item.position = 0 if last is None else last + 1
@@ -264,10 +283,9 @@ def _record(user: User, room: Room, item: Item, payload: _Payload, orders: dict 
     """Bump the version, keep the revision, append to the room's change log; return ack and change."""
     item.version += 1
     item.updated_at = utcnow()
-    db.session.flush()
     db.session.add(
         ItemRevision(
-            item=item, version=item.version, text=item.text, category_id=item.category_id, position=item.position,
+            item=item, version=item.version, text=item.text, category_id=item.category.id, position=item.position,
             is_key_point=item.is_key_point, state=item.state, mutation_id=str(payload.mutation_id), author_id=user.id,
         )
     )

@@ -149,12 +149,13 @@ def _replayed(mutation_id: str, user: User, stream: str) -> dict | None:
 def next_seq(owner, column: str) -> int:
     """Take the next number of `owner`'s change sequence (Room.last_seq, Event.plenary_seq).
 
-    The UPDATE's row lock orders concurrent writers, so numbers never repeat or skip.
+    The UPDATE's row lock orders concurrent writers, so numbers never repeat or skip. It is a plain
+    statement on the session's connection: no autoflush, so the mutation's rows are written in one flush
+    at commit.
     """
-    model = type(owner)
-    attribute = getattr(model, column)
-    seq = db.session.execute(
-        sa.update(model).where(model.id == owner.id).values({column: attribute + 1}).returning(attribute)
+    table = type(owner).__table__
+    seq = db.session.connection().execute(
+        sa.update(table).where(table.c.id == owner.id).values({column: table.c[column] + 1}).returning(table.c[column])
     ).scalar_one()
     set_committed_value(owner, column, seq)
     return seq
