@@ -2,6 +2,7 @@
 // User text is only ever set with textContent.
 
 import { RoomConnection, pageConfig, loginMessage } from "./live.js";
+import { connectionIndicator, fullScreenButton } from "./big-screen.js";
 
 const HIGHLIGHT_MS = 4000;
 
@@ -18,11 +19,10 @@ if (root) start(root);
 function start(root) {
   const config = pageConfig(root);
   const isPublic = root.classList.contains("board-public");
-  const connectionEl = document.getElementById("board-connection");
-  const connectionText = document.getElementById("connection-text");
+  const indicate = connectionIndicator(document.getElementById("board-connection"),
+    document.getElementById("connection-text"));
   const messageEl = document.getElementById("board-message");
   const announcer = document.getElementById("board-announcer");
-  const fullscreenButton = document.getElementById("fullscreen-button");
   const questions = [...document.querySelectorAll("#guiding-questions > li")].map((li) => li.textContent.trim());
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -38,7 +38,6 @@ function start(root) {
   const elements = new Map();
   const fresh = new Set(); // ids to highlight and scroll to on the next render
   let queued = false;
-  let everLive = false;
 
   const live = new RoomConnection({
     room: config.room,
@@ -141,16 +140,7 @@ function start(root) {
   }
 
   function showConnection(state, detail) {
-    const labels = {
-      connecting: everLive ? "Reconnecting…" : "Connecting…",
-      live: "Live",
-      offline: "Reconnecting…",
-      denied: "Not connected",
-      error: "Not connected",
-    };
-    if (state === "live") everLive = true;
-    connectionEl.dataset.state = state === "connecting" || state === "offline" ? (everLive ? "offline" : "connecting") : state;
-    connectionText.textContent = labels[state] || state;
+    indicate(state);
     if (state === "denied") {
       if (detail === "login required") {
         if (isPublic) showMessage("This board link has expired in this browser. Open the short link again.");
@@ -171,14 +161,5 @@ function start(root) {
     messageEl.hidden = false;
   }
 
-  if (fullscreenButton && document.fullscreenEnabled) {
-    fullscreenButton.hidden = false;
-    fullscreenButton.addEventListener("click", () => {
-      if (document.fullscreenElement) document.exitFullscreen();
-      else root.requestFullscreen().catch(() => showMessage("This browser refused full screen. Try F11."));
-    });
-    document.addEventListener("fullscreenchange", () => {
-      fullscreenButton.textContent = document.fullscreenElement ? "Exit full screen" : "Full screen";
-    });
-  }
+  fullScreenButton(document.getElementById("fullscreen-button"), root, showMessage);
 }

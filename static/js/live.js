@@ -13,52 +13,23 @@
 //   onJoined({canWrite, seq})           the join (and catch-up) is complete: the outbox may be flushed
 //   onDisconnect()                      the connection dropped (the outbox stops sending)
 
-/* global io */
+import { LiveSocket } from "./live-socket.js";
 
 const GAP_WAIT_MS = 1000;
-const RESYNC_MS = 15000; // periodic catch-up, see the constructor
 const JOIN_TIMEOUT_MS = 10000;
 
-export class RoomConnection {
+export class RoomConnection extends LiveSocket {
   constructor({ room, onState, onChange, onPresence, onConnection, onJoined, onDisconnect } = {}) {
+    super({ onState, onChange, onPresence, onConnection, onJoined, onDisconnect });
     this.room = room;
     this.items = new Map();
     this.lastSeq = null;
     this.canWrite = false;
-    this.ready = false; // joined and caught up on the current connection
-    this.state = "connecting";
-    this.callbacks = { onState, onChange, onPresence, onConnection, onJoined, onDisconnect };
     this._early = new Map(); // seq -> change that arrived ahead of a gap (or before the join answer)
-    this._gapTimer = null;
     this._syncing = false;
-    this._generation = 0; // bumped on every connect and disconnect: answers of an older one are ignored
-    this._joinRetry = null;
-
-    if (typeof io !== "function") {
-      this._connection("error", "The live connection library did not load. Reload the page.");
-      return;
-    }
-    this.socket = io({ transports: ["websocket", "polling"] });
-    this.socket.on("connect", () => this._join());
-    this.socket.on("disconnect", (reason) => this._dropped(reason));
-    this.socket.on("connect_error", (error) => this._connectError(error));
-    this.socket.on("change", (change) => this._incoming(change));
+    if (!this.socket) return;
     this.socket.on("presence", (data) => {
       if (data && data.room === this.room) this._call("onPresence", Array.isArray(data.people) ? data.people : []);
-    });
-    this._connection("connecting");
-
-    // Every so often ask for anything missed, even when no change shows a gap: a change whose broadcast was
-    // lost (e.g. while the server's message queue was down) arrives this way. Jitter spreads a hall of boards.
-    setInterval(() => this._sync(), RESYNC_MS + Math.random() * RESYNC_MS);
-
-    // The browser knows about a lost network long before the heartbeat does: drop the transport at once so
-    // that the page says "offline" and Socket.IO starts reconnecting; when the network is back, retry now.
-    window.addEventListener("offline", () => {
-      if (this.socket.connected && this.socket.io.engine) this.socket.io.engine.close();
-    });
-    window.addEventListener("online", () => {
-      if (!this.socket.connected && this.state !== "denied") this.socket.connect();
     });
   }
 
@@ -77,6 +48,18 @@ export class RoomConnection {
   }
 
   // Connection ---------------------------------------------------------------------------------------
+
+  _connected() {
+    this._join();
+  }
+
+  _catchUp() {
+    this._sync();
+  }
+
+  _forget() {
+    this._syncing = false;
+  }
 
   _join() {
     const generation = ++this._generation;
@@ -101,48 +84,6 @@ export class RoomConnection {
       this._connection("live");
       this._call("onJoined", { canWrite: this.canWrite, seq: this.lastSeq });
     });
-  }
-
-  _dropped(reason) {
-    this._generation++;
-    this.ready = false;
-    this._syncing = false;
-    clearTimeout(this._gapTimer);
-    this._gapTimer = null;
-    clearTimeout(this._joinRetry);
-    this._call("onDisconnect", reason);
-    // "io server disconnect": the server closed it on purpose; Socket.IO will not retry by itself.
-    if (reason === "io server disconnect") {
-      setTimeout(() => this.socket.connect(), 2000);
-    }
-    this._connection("offline", reason);
-  }
-
-  _connectError(error) {
-    const message = (error && error.message) || "";
-    // The server refuses a connection only for want of a login (or board link). `socket.active` is false
-    // after a refusal, whatever the message says (some server versions send a generic one).
-    if (message === "login required" || !this.socket.active) {
-      this._connection("denied", "login required");
-      return; // refused by the server: Socket.IO does not retry, and retrying would not help
-    }
-    this._connection("offline", message);
-  }
-
-  _connection(state, detail) {
-    this.state = state;
-    this._call("onConnection", state, detail);
-  }
-
-  _call(name, ...args) {
-    const fn = this.callbacks[name];
-    if (typeof fn !== "function") return undefined;
-    try {
-      return fn(...args);
-    } catch (error) {
-      console.error(`facilitator: ${name} failed`, error); // eslint-disable-line no-console
-      return undefined;
-    }
   }
 
   // Applying answers and changes -------------------------------------------------------------------

@@ -19,12 +19,10 @@
 //   onDisconnect()                 the connection dropped
 
 import { applyVersioned } from "./live.js";
-
-/* global io */
+import { LiveSocket } from "./live-socket.js";
 
 const GAP_WAIT_MS = 1000;
 const JOIN_TIMEOUT_MS = 15000;
-const RESYNC_MS = 15000; // periodic catch-up, see the constructor
 
 /** 0 -> a, 25 -> z, 26 -> aa: the report's numbering, as the server does it (services/plenary.py). */
 export function letter(index) {
@@ -77,8 +75,9 @@ export function readSections(root) {
   }));
 }
 
-export class PlenaryConnection {
+export class PlenaryConnection extends LiveSocket {
   constructor({ event, items = true, onState, onChange, onTally, onBallot, onConnection, onJoined, onDisconnect } = {}) {
+    super({ onState, onChange, onTally, onBallot, onConnection, onJoined, onDisconnect });
     this.event = event;
     this.wantItems = items; // the projector and the voting page need statements only, not every room's items
     this.statements = new Map();
@@ -87,40 +86,13 @@ export class PlenaryConnection {
     this.tally = null;
     this.ballot = null;
     this.canModerate = false;
-    this.ready = false;
-    this.state = "connecting";
-    this.callbacks = { onState, onChange, onTally, onBallot, onConnection, onJoined, onDisconnect };
     this._early = new Map(); // plenary seq -> change
-    this._gapTimer = null;
     this._rejoining = false;
-    this._generation = 0;
-    this._joinRetry = null;
-
-    if (typeof io !== "function") {
-      this._connection("error", "The live connection library did not load. Reload the page.");
-      return;
-    }
-    this.socket = io({ transports: ["websocket", "polling"] });
-    this.socket.on("connect", () => this._join(true));
-    // Every so often join again with the current sequences (answered with only what was missed): changes
-    // whose broadcast was lost, e.g. while the message queue was down, arrive this way.
-    setInterval(() => {
-      if (this.ready && this.socket.connected && !this._rejoining) this._join(false);
-    }, RESYNC_MS + Math.random() * RESYNC_MS);
-    this.socket.on("disconnect", (reason) => this._dropped(reason));
-    this.socket.on("connect_error", (error) => this._connectError(error));
-    this.socket.on("change", (change) => this._incoming(change));
+    if (!this.socket) return;
     this.socket.on("tally", (tally) => {
       if (!tally || tally.event !== this.event) return;
       this.tally = tally;
       this._call("onTally", tally);
-    });
-    this._connection("connecting");
-    window.addEventListener("offline", () => {
-      if (this.socket.connected && this.socket.io.engine) this.socket.io.engine.close();
-    });
-    window.addEventListener("online", () => {
-      if (!this.socket.connected && this.state !== "denied") this.socket.connect();
     });
   }
 
@@ -164,6 +136,19 @@ export class PlenaryConnection {
 
   // Connection ---------------------------------------------------------------------------------------
 
+  _connected() {
+    this._join(true);
+  }
+
+  /** Join again with the current sequences (answered with only what was missed). */
+  _catchUp() {
+    if (this.ready && this.socket.connected && !this._rejoining) this._join(false);
+  }
+
+  _forget() {
+    this._rejoining = false;
+  }
+
   _join(fresh) {
     const generation = ++this._generation;
     if (fresh) {
@@ -202,43 +187,6 @@ export class PlenaryConnection {
         this._call("onJoined");
       }
     });
-  }
-
-  _dropped(reason) {
-    this._generation++;
-    this.ready = false;
-    this._rejoining = false;
-    clearTimeout(this._gapTimer);
-    this._gapTimer = null;
-    clearTimeout(this._joinRetry);
-    this._call("onDisconnect", reason);
-    if (reason === "io server disconnect") setTimeout(() => this.socket.connect(), 2000);
-    this._connection("offline", reason);
-  }
-
-  _connectError(error) {
-    const message = (error && error.message) || "";
-    if (message === "login required" || !this.socket.active) {
-      this._connection("denied", "login required");
-      return;
-    }
-    this._connection("offline", message);
-  }
-
-  _connection(state, detail) {
-    this.state = state;
-    this._call("onConnection", state, detail);
-  }
-
-  _call(name, ...args) {
-    const fn = this.callbacks[name];
-    if (typeof fn !== "function") return undefined;
-    try {
-      return fn(...args);
-    } catch (error) {
-      console.error(`facilitator: ${name} failed`, error); // eslint-disable-line no-console
-      return undefined;
-    }
   }
 
   // Applying answers and changes -------------------------------------------------------------------

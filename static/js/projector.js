@@ -3,6 +3,7 @@
 // bars with their numbers. Read-only. User text is only ever set with textContent.
 
 import { loginMessage } from "./live.js";
+import { connectionIndicator, fullScreenButton } from "./big-screen.js";
 import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
 
 const HIGHLIGHT_MS = 4000;
@@ -14,12 +15,11 @@ function start(root) {
   const event = Number.parseInt(root.dataset.event, 10);
   const sections = readSections(root);
   const sectionKeys = sections.map((s) => s.key);
-  const connectionEl = document.getElementById("projector-connection");
-  const connectionText = document.getElementById("connection-text");
+  const indicate = connectionIndicator(document.getElementById("projector-connection"),
+    document.getElementById("connection-text"));
   const messageEl = document.getElementById("projector-message");
   const announcer = document.getElementById("projector-announcer");
   const sortButton = document.getElementById("sort-button");
-  const fullscreenButton = document.getElementById("fullscreen-button");
   const votePanel = document.getElementById("vote-panel");
   const emptyEl = document.getElementById("projector-empty");
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
@@ -32,7 +32,6 @@ function start(root) {
   const lastCounts = new Map();
   let sortByVotes = false;
   let queued = false;
-  let everLive = false;
 
   const connection = new PlenaryConnection({
     event,
@@ -161,11 +160,7 @@ function start(root) {
   }
 
   function showConnection(state, detail) {
-    const labels = { connecting: everLive ? "Reconnecting…" : "Connecting…", live: "Live", offline: "Reconnecting…",
-      denied: "Not connected", error: "Not connected" };
-    if (state === "live") everLive = true;
-    connectionEl.dataset.state = state === "connecting" || state === "offline" ? (everLive ? "offline" : "connecting") : state;
-    connectionText.textContent = labels[state] || state;
+    indicate(state);
     if (state === "denied" && detail === "login required") loginMessage(messageEl, root.dataset.loginUrl);
     else if (state === "denied" || state === "error") {
       messageEl.replaceChildren(el("p", "", detail || "The live connection failed. Reload the page."));
@@ -182,17 +177,8 @@ function start(root) {
     render();
   });
 
-  if (document.fullscreenEnabled) {
-    fullscreenButton.hidden = false;
-    fullscreenButton.addEventListener("click", () => {
-      if (document.fullscreenElement) document.exitFullscreen();
-      else root.requestFullscreen().catch(() => {
-        messageEl.replaceChildren(el("p", "", "This browser refused full screen. Try F11."));
-        messageEl.hidden = false;
-      });
-    });
-    document.addEventListener("fullscreenchange", () => {
-      fullscreenButton.textContent = document.fullscreenElement ? "Exit full screen" : "Full screen";
-    });
-  }
+  fullScreenButton(document.getElementById("fullscreen-button"), root, (text) => {
+    messageEl.replaceChildren(el("p", "", text));
+    messageEl.hidden = false;
+  });
 }
