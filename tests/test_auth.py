@@ -148,3 +148,17 @@ def test_an_expired_login_is_refused(app, client, login, make_user):
     db.session.execute(sa.update(LoginSession).values(expires_at=utcnow() - timedelta(minutes=1)))
     db.session.commit()
     assert client.get("/").status_code == 302
+
+
+def test_ended_logins_are_cleared_at_the_next_login_and_others_stay(app, make_user, login):
+    from facilitator.models import LoginSession
+
+    make_user("ana")
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, "ana")
+    laptop.post("/logout", data={})
+    login(phone, "ana")  # the laptop's login has ended: it is cleared now
+    assert db.session.scalar(sa.select(sa.func.count(LoginSession.id))) == 1
+    login(laptop, "ana")  # the phone's login is still in use: it stays, and so does the phone
+    assert db.session.scalar(sa.select(sa.func.count(LoginSession.id))) == 2
+    assert phone.get("/").status_code == 200 and laptop.get("/").status_code == 200

@@ -96,16 +96,23 @@ def unassign(assignment: Assignment) -> None:
 
 
 def start_login(user: User, hours: float) -> str:
-    """Record a new login and return its token (kept in the session cookie)."""
+    """Record a new login and return its token (kept in the session cookie).
+
+    The user's logins that have ended (logged out or expired) are deleted here, so the table only grows
+    with the people using the app, not with every login of the year.
+    """
+    now = utcnow()
+    ended = sa.or_(LoginSession.revoked_at.is_not(None), LoginSession.expires_at <= now)
+    db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id, ended))
     token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(id=token, user_id=user.id, expires_at=utcnow() + timedelta(hours=hours)))
+    db.session.add(LoginSession(id=token, user_id=user.id, expires_at=now + timedelta(hours=hours)))
     db.session.flush()
     return token
 
 
 def end_login(token: str | None) -> None:
     """Revoke a login: every tab and socket of that browser loses it at its next request or event."""
-    login = db.session.get(LoginSession, token, options=[sa.orm.joinedload(LoginSession.user)]) if token else None
+    login = db.session.get(LoginSession, token) if token else None
     if login is not None and login.revoked_at is None:
         login.revoked_at = utcnow()
         db.session.flush()
