@@ -9,5 +9,7 @@ if not monkey.is_module_patched("socket"):
     raise SystemExit("facilitator needs a gevent worker: gunicorn -k gevent -w 1 wsgi:app (docs/deployment.md)")
 
 from facilitator import create_app  # noqa: E402
+from facilitator.app import settle_for_serving  # noqa: E402
 
 app = create_app()
+settle_for_serving()

@@ -80,8 +80,9 @@ class Page:
                 text += (f"The same app in gevent mode reached p99 {ms(other['p99'])} "
                          f"({other['p99'] / other_bare['p99']:.2f}x its bare server) in this run. ")
         else:
-            text += ("In gevent mode the write path runs on the one hub that also delivers the changes, and "
-                     "SQLite calls block the hub while they run. ")
+            text += ("In gevent mode the write path runs on the one hub that also delivers the changes: while an "
+                     "item is authorized, validated, written and committed (SQLite calls do not yield), deliveries "
+                     "wait, so the app's write time adds to the tail as it does to the median. ")
         return text
 
     def why_burst(self, mode: str, a: dict, b: dict) -> str:
@@ -170,8 +171,8 @@ class Page:
                 f"The answer is {inside['bytes'] / 1000:,.0f} kB of JSON ({ms(inside['encode_p50'])} more to "
                 f"encode). ")
         if inside["p50"] < 0.1:
-            text += ("The median is under 100 ms but not well under it, and on this shared machine the tail is "
-                     "several times the median (see \"What limits the app\").")
+            text += (f"The median is well under 100 ms; the p99 ({ms(inside['p99'])}) is the slowest of a few runs "
+                     "on this shared machine, several times the median.")
         return text
 
     def loadgen_share(self) -> str:
@@ -272,6 +273,12 @@ class Page:
                     f"{ms(full['p50'])} in a room of 2,000 items; its `change` grows from "
                     f"{empty['change_bytes'] / 1000:.1f} kB to {full['change_bytes'] / 1000:.1f} kB, sent to every "
                     f"viewer.")
+        lines.append(
+            "- **Garbage collection stops the whole hub.** Checked outside the suite, with a `gc.callbacks` probe in "
+            "the B1 servers (gevent): before `settle_for_serving` (facilitator/app.py) the app server's full "
+            "collections took 89-138 ms during B1, the bare server's 47-55 ms. With it (start-up objects frozen "
+            "out of the collector, full passes ten times rarer) none ran while B1 measured. Both servers run with "
+            "it, as `facilitator run` and wsgi.py do.")
         storms = self.r["storm"]
         for mode in ("threading", "gevent"):
             logged, plain = storms.get(f"{mode} logged-in"), storms.get(mode)
@@ -405,7 +412,7 @@ class Page:
             "the viewers share that loop; post and receipt times come from the same `time.perf_counter()`. "
             "The load generator's own CPU time (`time.process_time()`) is printed with every figure; "
             f"{self.loadgen_share()}",
-            "- **B1** sends 100 items at 10/s (two chunks of 50, the app and the bare server taking turns, "
+            "- **B1** sends 200 items at 10/s (four chunks of 50, the app and the bare server taking turns, "
             "in alternating order; 5 warm-up items first) to 200, then 500, viewers joined to one room. The "
             "viewers are participants, as a conference audience is: no account, the room's board link opened "
             "(`/b/<token>`); the sender is the demo `rapporteur`. p50/p99 are over every (item, viewer) pair. "
@@ -418,8 +425,9 @@ class Page:
             "as docs/protocol.md says (ignore a `seq` already applied, wait 1 s for a missing one, then `sync`). "
             "A viewer is caught up when it has applied every change acked before its rejoin. **B5** runs "
             "bench/report.py. **B6** seeds 2,000 items into one room, times `capture.snapshot(room)` in-process "
-            "(the app's TestConfig, a fresh session per run), then serves that database and times the `join` "
-            "round trip with `since: null`.",
+            "(the app's TestConfig, a fresh session per run, after 3 warm-up runs and `settle_for_serving` as a "
+            "server does), then serves that database "
+            "and times the `join` round trip with `since: null`.",
             "",
             "## Output of the run",
             "",

@@ -4,11 +4,13 @@
     python bench/serve.py --mode gevent --port 5077
     python bench/serve.py --mode threading --port 5078 --bare     # B0: re-emit to a room, nothing else
 
-The app is served exactly as `facilitator run --demo` serves it (migrate, load the demo, socketio.run) but
-with `SOCKETIO_ASYNC_MODE` taken from --mode, so both modes are measured through the same code. The
-database comes from the environment as usual: DATABASE_URL, or a SQLite file in FACILITATOR_INSTANCE.
+The app is served exactly as `facilitator run --demo` serves it (migrate, load the demo, settle the garbage
+collector, socketio.run) but with `SOCKETIO_ASYNC_MODE` taken from --mode, so both modes are measured
+through the same code. The database comes from the environment as usual: DATABASE_URL, or a SQLite file in
+FACILITATOR_INSTANCE.
 
-The bare server is the same stack (Flask, Flask-SocketIO, the same web server for the mode) without
+The bare server is the same stack (Flask, Flask-SocketIO, the same web server for the mode, the same
+garbage-collector settings) without
 authorization, validation, database or commit: `join` {room} joins "room:<room>", `post` re-emits its
 payload to "room:<payload.room>" as `change` and answers {"ok": true}.
 """
@@ -89,6 +91,9 @@ def main() -> int:
     parser.add_argument("--bare", action="store_true", help="serve the bare baseline instead of the app")
     args = parser.parse_args()
     app, socketio = bare_app(args.mode) if args.bare else real_app(args.mode)
+    from facilitator.app import settle_for_serving
+
+    settle_for_serving()  # as `facilitator run` does; the bare server too, so that both are served alike
     print(f"async mode {socketio.server.eio.async_mode}; running at http://{args.host}:{args.port}/", flush=True)
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     options = {"allow_unsafe_werkzeug": True} if args.mode == "threading" else {}

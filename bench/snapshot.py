@@ -123,6 +123,7 @@ def prepare(instance: str, items: int, runs: int) -> dict:
     from flask_migrate import upgrade
 
     from facilitator import create_app
+    from facilitator.app import settle_for_serving
     from facilitator.config import TestConfig
     from facilitator.extensions import db
 
@@ -131,6 +132,7 @@ def prepare(instance: str, items: int, runs: int) -> dict:
     with app.app_context():
         upgrade()
         room_id = seed(items)
+        settle_for_serving()  # as a server does before it serves (`facilitator run`, wsgi.py)
         time_snapshots(room_id, 3)  # warm-up
         result = {"room": room_id, **time_snapshots(room_id, runs)}
         # What a room's size costs every later change: a create in this room and in an empty one.

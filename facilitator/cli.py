@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 from flask_migrate import upgrade
 
 from . import create_app
+from .app import settle_for_serving
 from .extensions import db, socketio
 
 
@@ -48,6 +49,7 @@ def run_command(host: str, port: int, demo: bool):
     click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}\n")
     # Flask's app.run() refuses to start under its own CLI (FLASK_RUN_FROM_CLI); this command is the server.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    settle_for_serving()
     try:
         # gevent's WSGI server (the entry point, __main__.py, has monkey-patched for it).
         socketio.run(app, host=host, port=port, use_reloader=False, log_output=False)
