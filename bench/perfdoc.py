@@ -97,6 +97,12 @@ class Page:
         elif creates:
             text += (f"In-process a create takes {ms(creates['create_empty']['p50'])} with "
                      f"{creates['create_empty'].get('statements', 0):.0f} SQL statements (B6). ")
+            if creates["create_empty"]["p50"] > b["server_cpu_per_item"]:
+                text += (f"Reaching 0.5x would need the app's whole extra work per item (authorize, validate, "
+                         f"write, commit) to fit in the {per_item(b['server_cpu_per_item'])} the bare server spends "
+                         f"on a re-emit, less than one create takes on its own. Committing a burst's creates in "
+                         f"fewer transactions (each ack still after its commit) would be the way; not done yet: a "
+                         f"refused item in such a batch must not undo the others. ")
         if "server_error" in a["errors"]:
             text += ("Some creates failed with `server_error` (`database is locked`, see the server errors "
                      "below): 200 handler threads queue for SQLite's write lock, each holding it across Python "

@@ -108,7 +108,8 @@ def run_once(user: User, stream: str, mutation_id: str, apply: Callable[[], Outc
 @contextmanager
 def _sqlite_writer():
     """SQLite has one writer at a time: queue this process's writers here rather than on the database's
-    lock, where a burst of handler threads waits past the busy timeout and fails."""
+    lock, where a burst of handlers waits past the busy timeout and fails. (Under gevent the lock is a
+    gevent lock, as `facilitator run` patches before this module is imported.)"""
     if db.engine.dialect.name != "sqlite":
         yield
         return
