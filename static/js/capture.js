@@ -153,6 +153,7 @@ function start(root) {
 
   const live = new RoomConnection({
     room: config.room,
+    keepFor: config.user, // a reload with no network shows the room as last seen, not only the queued notes
     onState: () => page.scheduleRender(),
     onChange: (change, { live: isLive }) => {
       if (!isLive || change.op !== "create" || !change.item) return;

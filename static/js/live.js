@@ -4,6 +4,7 @@
 // and the last change sequence applied. On every (re)connect it joins with that sequence and applies the
 // answer (a snapshot or the changes missed), then applies the `change` events in `seq` order: duplicates
 // are ignored, early arrivals wait in a buffer, and a gap that lasts more than a second is filled with `sync`.
+// The capture page also keeps the last room it showed in localStorage (see the constructor's `keepFor`).
 //
 // The page is told what happened through callbacks:
 //   onState({items, seq, reason})       the item map changed (reason: "snapshot" | "changes" | "change" | "ack")
@@ -17,9 +18,14 @@ import { LiveSocket } from "./live-socket.js";
 
 const GAP_WAIT_MS = 1000;
 const JOIN_TIMEOUT_MS = 10000;
+const KEPT_PREFIX = "facilitator.room-view."; // + user id: the last room this user's browser had open
+const KEPT_MAX_CHARS = 2000000; // a bigger room is not kept: the outbox must never run out of storage
+const KEEP_DELAY_MS = 1000;
 
 export class RoomConnection extends LiveSocket {
-  constructor({ room, onState, onChange, onPresence, onConnection, onJoined, onDisconnect } = {}) {
+  /** `keepFor` (a user id): keep a copy of the room in this browser, shown at once on the next load, also
+   *  with no network; the join then asks only for what changed since. Only the last room is kept. */
+  constructor({ room, keepFor, onState, onChange, onPresence, onConnection, onJoined, onDisconnect } = {}) {
     super({ onState, onChange, onPresence, onConnection, onJoined, onDisconnect });
     this.room = room;
     this.items = new Map();
@@ -27,6 +33,12 @@ export class RoomConnection extends LiveSocket {
     this.canWrite = false;
     this._early = new Map(); // seq -> change that arrived ahead of a gap (or before the join answer)
     this._syncing = false;
+    this._keptKey = keepFor ? KEPT_PREFIX + keepFor : null;
+    this._keepTimer = null;
+    if (this._keptKey) {
+      this._restore();
+      window.addEventListener("pagehide", () => this._keep());
+    }
     if (!this.socket) return;
     this.socket.on("presence", (data) => {
       if (data && data.room === this.room) this._call("onPresence", Array.isArray(data.people) ? data.people : []);
@@ -44,7 +56,7 @@ export class RoomConnection extends LiveSocket {
     const known = this.items.get(item.id);
     if (known && known.version >= item.version) return;
     this.items.set(item.id, { ...item });
-    this._call("onState", { items: this.items, seq: this.lastSeq, reason: "ack" });
+    this._state("ack");
   }
 
   // Connection ---------------------------------------------------------------------------------------
@@ -86,6 +98,44 @@ export class RoomConnection extends LiveSocket {
     });
   }
 
+  // The copy kept in this browser ------------------------------------------------------------------
+
+  _state(reason) {
+    this._call("onState", { items: this.items, seq: this.lastSeq, reason });
+    if (this._keptKey && !this._keepTimer) {
+      this._keepTimer = setTimeout(() => this._keep(), KEEP_DELAY_MS);
+    }
+  }
+
+  _restore() {
+    try {
+      const kept = JSON.parse(window.localStorage.getItem(this._keptKey) || "null");
+      if (!kept || kept.room !== this.room || typeof kept.seq !== "number" || !Array.isArray(kept.items)) return;
+      for (const item of kept.items) if (item && typeof item.id === "string") this.items.set(item.id, item);
+      this.lastSeq = kept.seq; // the items hold every change up to here: the join asks for the rest
+    } catch {
+      // Unreadable: start without it, as on a first visit.
+    }
+  }
+
+  _keep() {
+    clearTimeout(this._keepTimer);
+    this._keepTimer = null;
+    if (this.lastSeq === null) return;
+    try {
+      const text = JSON.stringify({ room: this.room, seq: this.lastSeq, items: [...this.items.values()] });
+      if (text.length > KEPT_MAX_CHARS) window.localStorage.removeItem(this._keptKey);
+      else window.localStorage.setItem(this._keptKey, text);
+    } catch {
+      // Storage full or switched off: go without the copy, and leave the space to the outbox.
+      try {
+        window.localStorage.removeItem(this._keptKey);
+      } catch {
+        // storage is switched off altogether
+      }
+    }
+  }
+
   // Applying answers and changes -------------------------------------------------------------------
 
   /** A join or sync answer: a snapshot (both shapes) or the changes after `since`. */
@@ -95,7 +145,7 @@ export class RoomConnection extends LiveSocket {
       this.items = new Map();
       for (const item of snapshot.items || []) this.items.set(item.id, { ...item });
       this.lastSeq = typeof snapshot.seq === "number" ? snapshot.seq : 0;
-      this._call("onState", { items: this.items, seq: this.lastSeq, reason: "snapshot" });
+      this._state("snapshot");
     } else if (Array.isArray(answer.changes)) {
       for (const change of answer.changes) {
         if (this.lastSeq !== null && change.seq <= this.lastSeq) continue;
@@ -104,7 +154,7 @@ export class RoomConnection extends LiveSocket {
       if (typeof answer.seq === "number" && (this.lastSeq === null || answer.seq > this.lastSeq)) {
         this.lastSeq = answer.seq;
       }
-      this._call("onState", { items: this.items, seq: this.lastSeq, reason: "changes" });
+      this._state("changes");
     }
     // Changes that came while we waited for the answer: drop what the answer covered, keep the rest.
     for (const seq of [...this._early.keys()]) if (seq <= this.lastSeq) this._early.delete(seq);
@@ -131,7 +181,7 @@ export class RoomConnection extends LiveSocket {
       this._apply(change, true);
       applied = true;
     }
-    if (applied) this._call("onState", { items: this.items, seq: this.lastSeq, reason: "change" });
+    if (applied) this._state("change");
     if (this._early.size === 0) {
       clearTimeout(this._gapTimer);
       this._gapTimer = null;

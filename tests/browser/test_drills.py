@@ -300,7 +300,8 @@ def assert_stored_once(database: str, room: int, tag: str, expected: list[str], 
 
 
 def test_drill_offline_reload_keeps_every_item(servers, people):
-    """Offline, 20 items and an edit, the tab reloaded while still offline, then online: all arrive once, in order."""
+    """Offline, 20 items and an edit, the tab reloaded while still offline, then online: all arrive once, in order.
+    The reloaded page shows the room as last seen (items saved before the outage), not only the queued ones."""
     server = servers()
     tag = uuid.uuid4().hex[:6]
     texts = [f"Offline note {n:02d} [{tag}]" for n in range(1, 21)]
@@ -311,6 +312,10 @@ def test_drill_offline_reload_keeps_every_item(servers, people):
     viewer, board = people(server, "viewer")
     open_board(board, server, room)
     open_capture(page, server, room, offline_ready=True)
+    saved_tag = uuid.uuid4().hex[:6]
+    saved = f"Said before the outage [{saved_tag}]"
+    type_item(page, "challenge", saved)
+    expect(save_status(page)).to_have_text("Saved")
 
     rapporteur.set_offline(True)
     expect(save_status(page)).to_have_text("Offline (0)")
@@ -335,6 +340,8 @@ def test_drill_offline_reload_keeps_every_item(servers, people):
     expect(save_status(page)).to_have_attribute("data-state", "offline")
     expect(capture_texts(page, "best_practice", tag)).to_have_text(expected)
     expect(page.locator("#column-best_practice li.item.pending")).to_have_count(20)
+    expect(capture_texts(page, "challenge", saved_tag)).to_have_text([saved])  # the copy this browser kept
+    expect(page.locator("#column-challenge li.item.pending")).to_have_count(0)
     assert stored_items(server.database, room, tag) == []  # nothing went out
     expect(board_texts(board, "best_practice", tag)).to_have_count(0)
 
@@ -344,6 +351,7 @@ def test_drill_offline_reload_keeps_every_item(servers, people):
     expect(page.locator(".notice")).to_have_count(0)
     expect(capture_texts(page, "best_practice", tag)).to_have_text(expected)
     expect(board_texts(board, "best_practice", tag)).to_have_text(expected)
+    expect(capture_texts(page, "challenge", saved_tag)).to_have_text([saved])
     items = assert_stored_once(server.database, room, tag, expected, category="best_practice", edited={edited: 1})
     assert {i["id"]: i["version"] for i in items}[seventh_id] == 2
     assert page.evaluate(OUTBOX_KEYS) == []
