@@ -1,7 +1,7 @@
 // The projector board (and the participants' read-only board): items appear live, newest in view.
 // User text is only ever set with textContent.
 
-import { RoomConnection, pageConfig, loginMessage } from "./live.js";
+import { RoomConnection, batched, pageConfig, loginMessage } from "./live.js";
 import { connectionIndicator, fullScreenButton } from "./big-screen.js";
 
 const HIGHLIGHT_MS = 4000;
@@ -37,7 +37,7 @@ function start(root) {
   }
   const elements = new Map();
   const fresh = new Set(); // ids to highlight and scroll to on the next render
-  let queued = false;
+  const schedule = batched(render); // draw once per batch of changes
 
   const live = new RoomConnection({
     room: config.room,
@@ -56,15 +56,6 @@ function start(root) {
     },
     onConnection: (state, detail) => showConnection(state, detail),
   });
-
-  function schedule() {
-    if (queued) return;
-    queued = true;
-    queueMicrotask(() => {
-      queued = false;
-      render();
-    });
-  }
 
   function render() {
     const shown = new Set();

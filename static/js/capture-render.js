@@ -4,20 +4,12 @@
 // Adds to the page: scheduleRender, render, renderPresence, announce, flash, focusItem.
 
 import { el, truncate } from "./capture-util.js";
+import { batched } from "./live.js";
 
 export function setupRender(page) {
   const { columns, elements, editing, questions, statusEl, presenceEl, announcer } = page;
-  let renderQueued = false;
+  const scheduleRender = batched(render);
   let lastStatus = "";
-
-  function scheduleRender() {
-    if (renderQueued) return;
-    renderQueued = true;
-    queueMicrotask(() => {
-      renderQueued = false;
-      render();
-    });
-  }
 
   function render() {
     const active = document.activeElement;

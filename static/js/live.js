@@ -238,6 +238,19 @@ export function applyVersioned(map, entity, orders, groupField) {
   }
 }
 
+/** `fn` wrapped so that calls made in one task run it once, after that task: pages draw once per batch. */
+export function batched(fn) {
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      fn();
+    });
+  };
+}
+
 export function sortItems(items) {
   return items.sort((a, b) => a.position - b.position || String(a.created_at).localeCompare(String(b.created_at)));
 }

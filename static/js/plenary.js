@@ -1,7 +1,7 @@
 // The plenary page: every room's items on one side, the statements the moderators merge them into on the
 // other, live (docs/protocol.md, "The plenary"). User text is only ever set with textContent or value.
 
-import { loginMessage } from "./live.js";
+import { batched, loginMessage } from "./live.js";
 import { newId } from "./outbox.js";
 import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
 import { StatementQueue } from "./plenary-queue.js";
@@ -30,7 +30,7 @@ function start(root) {
   const messageEl = document.getElementById("connection-message");
   const announcer = document.getElementById("announcer");
   let connectionState = "connecting";
-  let queued = false;
+  const schedule = batched(render); // draw once per batch of changes
   let focusAfterRender = null;
   let queue = null; // made just below: the connection reports its state from its constructor on
 
@@ -68,15 +68,6 @@ function start(root) {
       focusAfterRender = s.id;
     }),
   });
-
-  function schedule() {
-    if (queued) return;
-    queued = true;
-    queueMicrotask(() => {
-      queued = false;
-      render();
-    });
-  }
 
   function render() {
     const view = queue.view();

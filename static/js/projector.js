@@ -2,7 +2,7 @@
 // brief highlight; while voting is open, the join code, link and QR code, and the dots per statement as
 // bars with their numbers. Read-only. User text is only ever set with textContent.
 
-import { loginMessage } from "./live.js";
+import { batched, loginMessage } from "./live.js";
 import { connectionIndicator, fullScreenButton } from "./big-screen.js";
 import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
 
@@ -31,7 +31,7 @@ function start(root) {
   const fresh = new Set();
   const lastCounts = new Map();
   let sortByVotes = false;
-  let queued = false;
+  const schedule = batched(render); // draw once per batch of changes
 
   const connection = new PlenaryConnection({
     event,
@@ -49,15 +49,6 @@ function start(root) {
     onTally: () => schedule(),
     onConnection: (state, detail) => showConnection(state, detail),
   });
-
-  function schedule() {
-    if (queued) return;
-    queued = true;
-    queueMicrotask(() => {
-      queued = false;
-      render();
-    });
-  }
 
   function render() {
     const tally = connection.tally || { open: false, counts: {}, ballots: 0, dots: 0 };

@@ -2,6 +2,7 @@
 // Every dot is a `vote` with a UUID made here; a vote that gets no answer in time (or is cut off by a lost
 // connection) is sent again with the same UUID, which the server counts once. User text: textContent only.
 
+import { batched } from "./live.js";
 import { newId } from "./outbox.js";
 import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
 
@@ -36,7 +37,7 @@ function start(root) {
   let attempts = 0;
   let retryTimer = null;
   let generation = 0;
-  let queued = false;
+  const schedule = batched(render); // draw once per batch of changes
   let everLive = false;
 
   const connection = new PlenaryConnection({
@@ -72,15 +73,6 @@ function start(root) {
       schedule();
     },
   });
-
-  function schedule() {
-    if (queued) return;
-    queued = true;
-    queueMicrotask(() => {
-      queued = false;
-      render();
-    });
-  }
 
   // What this device has voted, with the dots on their way applied.
   function myVotes() {
