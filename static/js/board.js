@@ -1,7 +1,7 @@
 // The projector board (and the participants' read-only board): items appear live, newest in view.
 // User text is only ever set with textContent.
 
-import { RoomConnection, batched, pageConfig, loginMessage } from "./live.js";
+import { RoomConnection, batched, pageConfig, placeInOrder, loginMessage } from "./live.js";
 import { connectionIndicator, fullScreenButton } from "./big-screen.js";
 
 const HIGHLIGHT_MS = 4000;
@@ -61,19 +61,12 @@ function start(root) {
     const shown = new Set();
     for (const [key, column] of columns) {
       const items = live.ordered(key);
-      let cursor = column.list.firstElementChild;
-      for (const item of items) {
+      placeInOrder(column.list, items.map((item) => {
         shown.add(item.id);
         const li = elements.get(item.id) || create(item.id);
         update(li, item);
-        if (li === cursor) cursor = cursor.nextElementSibling;
-        else column.list.insertBefore(li, cursor);
-      }
-      while (cursor) {
-        const next = cursor.nextElementSibling;
-        cursor.remove();
-        cursor = next;
-      }
+        return li;
+      }));
       column.empty.hidden = items.length > 0;
     }
     for (const [id, li] of elements) {

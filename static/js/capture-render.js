@@ -4,7 +4,7 @@
 // Adds to the page: scheduleRender, render, renderPresence, announce, flash, focusItem.
 
 import { el, truncate } from "./capture-util.js";
-import { batched } from "./live.js";
+import { batched, placeInOrder } from "./live.js";
 
 export function setupRender(page) {
   const { columns, elements, editing, questions, statusEl, presenceEl, announcer } = page;
@@ -43,22 +43,11 @@ export function setupRender(page) {
 
   /** Make the column's list show exactly `ids`, in order, moving existing elements rather than rebuilding. */
   function reconcile(column, ids) {
-    const list = column.list;
-    let cursor = list.firstElementChild;
-    ids.forEach((id, index) => {
+    placeInOrder(column.list, ids.map((id, index) => {
       const li = elements.get(id) || createItem(id);
       updateItem(li, page.view.items.get(id), index, ids.length, column);
-      if (li === cursor) {
-        cursor = cursor.nextElementSibling;
-      } else {
-        list.insertBefore(li, cursor);
-      }
-    });
-    while (cursor) {
-      const next = cursor.nextElementSibling;
-      cursor.remove();
-      cursor = next;
-    }
+      return li;
+    }));
   }
 
   function createItem(id) {

@@ -13,7 +13,7 @@
 
 /* global io */
 
-const RESYNC_MS = 15000; // periodic catch-up: a change whose broadcast was lost (message queue down) arrives so
+const RESYNC_MS = 15000; // periodic catch-up: brings a change whose broadcast was lost (message queue down)
 
 export class LiveSocket {
   constructor(callbacks) {

@@ -251,6 +251,23 @@ export function batched(fn) {
   };
 }
 
+/**
+ * Make `list` hold exactly `nodes`, in this order, moving only those out of place: an element that stays
+ * keeps its focus, its selection and any running animation.
+ */
+export function placeInOrder(list, nodes) {
+  let cursor = list.firstElementChild;
+  for (const node of nodes) {
+    if (node === cursor) cursor = cursor.nextElementSibling;
+    else list.insertBefore(node, cursor);
+  }
+  while (cursor) {
+    const next = cursor.nextElementSibling;
+    cursor.remove();
+    cursor = next;
+  }
+}
+
 export function sortItems(items) {
   return items.sort((a, b) => a.position - b.position || String(a.created_at).localeCompare(String(b.created_at)));
 }

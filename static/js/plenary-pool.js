@@ -1,6 +1,7 @@
 // The plenary page's pool: every room's items, by category, then workshop (rounds merged), with filters
 // and a selection for merging. Elements are kept per item id, so ticks and focus survive live updates.
 
+import { placeInOrder } from "./live.js";
 import { el } from "./plenary-live.js";
 
 export class Pool {
@@ -91,32 +92,18 @@ export class Pool {
     for (const [category, parts] of this.categories) {
       const groups = [...byGroup.values()].filter((g) => g.category === category)
         .sort((a, b) => a.room.workshop - b.room.workshop);
-      let cursor = parts.groups.firstElementChild;
-      for (const g of groups) {
+      placeInOrder(parts.groups, groups.map((g) => {
         const group = this._group(category, g.room);
-        if (group.wrap === cursor) cursor = cursor.nextElementSibling;
-        else parts.groups.insertBefore(group.wrap, cursor);
         g.items.sort((a, b) => this._round(a) - this._round(b) || a.position - b.position
           || String(a.created_at).localeCompare(String(b.created_at)));
-        let at = group.list.firstElementChild;
-        for (const item of g.items) {
+        placeInOrder(group.list, g.items.map((item) => {
           shown.add(item.id);
           const li = this.elements.get(item.id) || this._create(item.id);
           this._update(li, item);
-          if (li === at) at = at.nextElementSibling;
-          else group.list.insertBefore(li, at);
-        }
-        while (at) {
-          const next = at.nextElementSibling;
-          at.remove();
-          at = next;
-        }
-      }
-      while (cursor) {
-        const next = cursor.nextElementSibling;
-        cursor.remove();
-        cursor = next;
-      }
+          return li;
+        }));
+        return group.wrap;
+      }));
     }
     for (const [id, li] of this.elements) {
       if (!shown.has(id)) {

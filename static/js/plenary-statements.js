@@ -2,6 +2,7 @@
 // Alt+Arrow keys, drag and drop), deleting, their source items (with "Unmerge") and their dots.
 // Elements are kept per statement id, so an open editor, a notice and focus survive live updates.
 
+import { placeInOrder } from "./live.js";
 import { el, count } from "./plenary-live.js";
 import { enableDragAndDrop } from "./plenary-drag.js";
 
@@ -43,19 +44,12 @@ export class StatementList {
     const shown = new Set();
     for (const [key, parts] of this.containers) {
       const list = order.get(key) || [];
-      let cursor = parts.list.firstElementChild;
-      list.forEach((s, index) => {
+      placeInOrder(parts.list, list.map((s, index) => {
         shown.add(s.id);
         const li = this.elements.get(s.id) || this._create(s.id);
         this._update(li, s, index, list.length);
-        if (li === cursor) cursor = cursor.nextElementSibling;
-        else parts.list.insertBefore(li, cursor);
-      });
-      while (cursor) {
-        const next = cursor.nextElementSibling;
-        cursor.remove();
-        cursor = next;
-      }
+        return li;
+      }));
       parts.empty.hidden = list.length > 0;
       parts.count.textContent = list.length ? `(${list.length})` : "";
     }

@@ -2,7 +2,7 @@
 // brief highlight; while voting is open, the join code, link and QR code, and the dots per statement as
 // bars with their numbers. Read-only. User text is only ever set with textContent.
 
-import { batched, loginMessage } from "./live.js";
+import { batched, loginMessage, placeInOrder } from "./live.js";
 import { connectionIndicator, fullScreenButton } from "./big-screen.js";
 import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
 
@@ -65,19 +65,12 @@ function start(root) {
       }
       parts.section.hidden = list.length === 0;
       any = any || list.length > 0;
-      let cursor = parts.list.firstElementChild;
-      for (const s of list) {
+      placeInOrder(parts.list, list.map((s) => {
         shown.add(s.id);
         const li = elements.get(s.id) || create(s.id);
         update(li, s, showVotes, counts[s.id] || 0, max);
-        if (li === cursor) cursor = cursor.nextElementSibling;
-        else parts.list.insertBefore(li, cursor);
-      }
-      while (cursor) {
-        const next = cursor.nextElementSibling;
-        cursor.remove();
-        cursor = next;
-      }
+        return li;
+      }));
     }
     for (const [id, li] of elements) {
       if (!shown.has(id)) {

@@ -2,7 +2,7 @@
 // Every dot is a `vote` with a UUID made here; a vote that gets no answer in time (or is cut off by a lost
 // connection) is sent again with the same UUID, which the server counts once. User text: textContent only.
 
-import { batched } from "./live.js";
+import { batched, placeInOrder } from "./live.js";
 import { newId } from "./outbox.js";
 import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
 
@@ -104,19 +104,12 @@ function start(root) {
     for (const [key, parts] of containers) {
       const list = order.get(key) || [];
       parts.section.hidden = list.length === 0;
-      let cursor = parts.list.firstElementChild;
-      for (const s of list) {
+      placeInOrder(parts.list, list.map((s) => {
         shown.add(s.id);
         const li = elements.get(s.id) || create(s.id);
         update(li, s, mine.get(s.id) || 0, left, tally.open);
-        if (li === cursor) cursor = cursor.nextElementSibling;
-        else parts.list.insertBefore(li, cursor);
-      }
-      while (cursor) {
-        const next = cursor.nextElementSibling;
-        cursor.remove();
-        cursor = next;
-      }
+        return li;
+      }));
     }
     for (const [id, li] of elements) {
       if (!shown.has(id)) {
