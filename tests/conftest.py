@@ -25,6 +25,8 @@ from facilitator.extensions import db, socketio
 from facilitator.models import Role
 from facilitator.services.accounts import assign, create_user
 
+from .redis_server import redis_server  # noqa: F401 (a fixture for every test module)
+
 PASSWORD = "correct horse battery"
 
 

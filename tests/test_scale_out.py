@@ -1,12 +1,11 @@
 """Production mode: two server processes (`facilitator run` and gunicorn) sharing PostgreSQL and a Redis queue.
 
-Needs the local PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379). Without them it skips with the
-reason; CI sets FACILITATOR_REQUIRE_SERVICES so that a missing service fails instead.
+Needs the local PostgreSQL (127.0.0.1:5432) and redis-server, of which it starts a private one on a free port.
+Without them it skips with the reason; CI sets FACILITATOR_REQUIRE_SERVICES so that a missing service fails instead.
 """
 
 import os
 import re
-import subprocess
 import threading
 import time
 import uuid
@@ -16,27 +15,9 @@ import socketio
 import sqlalchemy as sa
 
 from .conftest import http_login, running_gunicorn, running_server
+from .redis_server import _unavailable
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-# How the development machines and CI start Redis (see docs/deployment.md).
-REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
-               "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"]
-
-
-def _unavailable(reason: str):
-    if os.environ.get("FACILITATOR_REQUIRE_SERVICES"):
-        pytest.fail(f"{reason} (FACILITATOR_REQUIRE_SERVICES is set, so this may not be skipped)")
-    pytest.skip(reason)
-
-
-def _redis_up() -> bool:
-    import redis
-
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.RedisError:
-        return False
 
 
 @pytest.fixture
@@ -47,8 +28,6 @@ def shared_database():
         admin.connect().close()
     except sa.exc.OperationalError:
         _unavailable("PostgreSQL is not running at 127.0.0.1:5432")
-    if not _redis_up():
-        _unavailable("Redis is not running at 127.0.0.1:6379")
     name = f"facilitator_scale_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -114,8 +93,9 @@ def _wait_for(predicate, seconds=20):
     return predicate()
 
 
-def test_two_servers_share_items_through_redis_and_converge_after_a_redis_restart(shared_database, tmp_path):
-    env = {"DATABASE_URL": shared_database, "SOCKETIO_MESSAGE_QUEUE": REDIS_URL,
+def test_two_servers_share_items_through_redis_and_converge_after_a_redis_restart(shared_database, redis_server,
+                                                                                   tmp_path):
+    env = {"DATABASE_URL": shared_database, "SOCKETIO_MESSAGE_QUEUE": redis_server.url,
            "SECRET_KEY": "shared-by-both-processes"}
     # Node A, `facilitator run`, migrates the database and loads the demo; node B is then served as
     # docs/deployment.md says production is (gunicorn, one gevent worker, wsgi.py).
@@ -130,12 +110,10 @@ def test_two_servers_share_items_through_redis_and_converge_after_a_redis_restar
             _create(node_b, rapporteur, room, "Created on node B")
             assert _wait_for(lambda: viewer.texts() == ["Created on node B"]), viewer.texts()
 
-            subprocess.run(["redis-cli", "-u", REDIS_URL, "shutdown", "nosave"], capture_output=True, timeout=10)
-            assert _wait_for(lambda: not _redis_up(), 10)
+            redis_server.stop()
             _create(node_b, rapporteur, room, "Created while Redis was down")  # saved, but not broadcast
             time.sleep(1)
-            subprocess.run(REDIS_START, check=True, timeout=10)
-            assert _wait_for(_redis_up, 10)
+            redis_server.start()
 
             # The queue's listener reconnects with a back-off; the first change it delivers shows the viewer
             # its gap, and the resync brings what it missed.
@@ -153,5 +131,3 @@ def test_two_servers_share_items_through_redis_and_converge_after_a_redis_restar
             assert "Created while Redis was down" in viewer.texts()
         finally:
             viewer.client.disconnect()
-            if not _redis_up():
-                subprocess.run(REDIS_START, check=False, timeout=10)

@@ -34,7 +34,7 @@ except ImportError:  # pragma: no cover - the conftest explains it, or fails in 
     pytest.skip("the playwright package is not installed (pip install -e '.[test]')", allow_module_level=True)
 
 from ..conftest import free_port
-from ..test_scale_out import REDIS_START, REDIS_URL, _redis_up, shared_database  # noqa: F401 (a fixture)
+from ..test_scale_out import shared_database  # noqa: F401 (a fixture)
 from .conftest import VIEWPORT
 
 FAULT = "FACILITATOR_FAULT_CRASH_AFTER_COMMIT"
@@ -456,10 +456,10 @@ CONVERGE_MS = 75_000
 
 
 # Slow: Redis stays down for 30 s, then the board has up to 75 s to converge (about 50 s in all).
-def test_drill_redis_outage_board_converges_by_resync(shared_database, servers, people):  # noqa: F811
+def test_drill_redis_outage_board_converges_by_resync(shared_database, redis_server, servers, people):  # noqa: F811
     """Two processes behind the Redis message queue; Redis stops for 30 s while the rapporteur (on node B) adds
     items: they are all saved, and the board (on node A) shows exactly what the database holds once Redis is back."""
-    env = {"DATABASE_URL": shared_database, "SOCKETIO_MESSAGE_QUEUE": REDIS_URL,
+    env = {"DATABASE_URL": shared_database, "SOCKETIO_MESSAGE_QUEUE": redis_server.url,
            "SECRET_KEY": "shared-by-both-processes"}
     node_a = servers("a", env=env)  # one after the other: the first migrates the database and loads the demo
     node_b = servers("b", env=env)
@@ -477,42 +477,30 @@ def test_drill_redis_outage_board_converges_by_resync(shared_database, servers, 
     expect(save_status(page)).to_have_text("Saved")
     expect(board_texts(board, "challenge", tag)).to_have_text([before])  # through Redis, from B to A
 
-    try:
-        subprocess.run(["redis-cli", "-u", REDIS_URL, "shutdown", "nosave"], capture_output=True, timeout=10)
-        deadline = time.monotonic() + 10
-        while _redis_up() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _redis_up(), "Redis did not stop"
-        down_at = time.monotonic()
-        for n, text in enumerate(during):
-            type_item(page, "challenge", text)
-            expect(save_status(page)).to_have_text("Saved")  # saving does not need the message queue
-            time.sleep(max(0.0, down_at + (n + 1) * REDIS_DOWN_SECONDS / len(during) - time.monotonic()))
-        assert not _redis_up()
-        subprocess.run(REDIS_START, check=True, timeout=10)
-        deadline = time.monotonic() + 10
-        while not _redis_up() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _redis_up(), "Redis did not start again"
-        back_at = time.monotonic()
-        caught_up_during_outage = board_texts(board, "challenge", tag).count() - 1  # by resync alone
+    redis_server.stop()
+    down_at = time.monotonic()
+    for n, text in enumerate(during):
+        type_item(page, "challenge", text)
+        expect(save_status(page)).to_have_text("Saved")  # saving does not need the message queue
+        time.sleep(max(0.0, down_at + (n + 1) * REDIS_DOWN_SECONDS / len(during) - time.monotonic()))
+    assert not redis_server.is_up()
+    redis_server.start()
+    back_at = time.monotonic()
+    caught_up_during_outage = board_texts(board, "challenge", tag).count() - 1  # by resync alone
 
-        type_item(page, "challenge", after)
-        expect(save_status(page)).to_have_text("Saved")
-        expected = [before, *during, after]
-        stored = assert_stored_once(node_b.database, room, tag, expected, category="challenge")
-        # The board has missed broadcasts; its periodic resync (every 15-30 s) and its gap check catch it up.
-        expect(board_texts(board, "challenge", tag)).to_have_text(expected, timeout=CONVERGE_MS)
-        converged = time.monotonic() - back_at
-        assert converged < CONVERGE_MS / 1000
-        print(f"board: {caught_up_during_outage}/{len(during)} outage items shown when Redis came back; "
-              f"all {len(expected)} shown {converged:.1f} s after")
-        shown = board.locator(".board-column[data-category='challenge'] li.board-item").filter(has_text=tag)
-        assert shown.evaluate_all("lis => lis.map(li => li.dataset.id)") == [i["id"] for i in stored]
-        assert len(stored_items(node_a.database, room, tag)) == shown.count() == len(expected)
-    finally:
-        if not _redis_up():
-            subprocess.run(REDIS_START, check=False, timeout=10)
+    type_item(page, "challenge", after)
+    expect(save_status(page)).to_have_text("Saved")
+    expected = [before, *during, after]
+    stored = assert_stored_once(node_b.database, room, tag, expected, category="challenge")
+    # The board has missed broadcasts; its periodic resync (every 15-30 s) and its gap check catch it up.
+    expect(board_texts(board, "challenge", tag)).to_have_text(expected, timeout=CONVERGE_MS)
+    converged = time.monotonic() - back_at
+    assert converged < CONVERGE_MS / 1000
+    print(f"board: {caught_up_during_outage}/{len(during)} outage items shown when Redis came back; "
+          f"all {len(expected)} shown {converged:.1f} s after")
+    shown = board.locator(".board-column[data-category='challenge'] li.board-item").filter(has_text=tag)
+    assert shown.evaluate_all("lis => lis.map(li => li.dataset.id)") == [i["id"] for i in stored]
+    assert len(stored_items(node_a.database, room, tag)) == shown.count() == len(expected)
 
 
 # Drill 4 ------------------------------------------------------------------------------------------------
