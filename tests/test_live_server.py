@@ -37,17 +37,27 @@ def test_a_second_client_receives_an_item_created_by_the_first(tmp_path):
             assert viewer.call("join", {"room": room_id, "since": None}, timeout=10)["ok"]
             assert rapporteur.call("join", {"room": room_id, "since": None}, timeout=10)["can_write"] is True
             item = str(uuid.uuid4())
-            ack = rapporteur.call("mutate", {"room": room_id, "op": "create", "mutation_id": str(uuid.uuid4()),
-                                             "item": item, "category": "challenge",
-                                             "text": "Information is not shared across borders"}, timeout=10)
-            assert ack["ok"] and ack["item"]["version"] == 1
+            # Appended at the end of its category (no position), the usual case.
+            create = {"room": room_id, "op": "create", "mutation_id": str(uuid.uuid4()), "item": item,
+                      "category": "challenge", "text": "Information is not shared across borders"}
+            ack = rapporteur.call("mutate", create, timeout=10)
+            assert ack["ok"] and ack["item"]["version"] == 1 and ack["item"]["room"] == room_id
 
             assert arrived.wait(10), "the viewer never received the change"
-            assert [(c["seq"], c["item"]["id"], c["item"]["text"]) for c in received] == [
-                (ack["seq"], item, "Information is not shared across borders")]
-            # What the API reads back is what was broadcast.
+            assert [(c["seq"], c["item"]["id"], c["item"]["text"], c["item"]["room"]) for c in received] == [
+                (ack["seq"], item, "Information is not shared across borders", room_id)]
+            # The stored answer of a replay, the change log read by catch-up, the API's 201 body and its
+            # snapshot all name the room too.
+            assert rapporteur.call("mutate", create, timeout=10) == ack
+            caught_up = viewer.call("sync", {"room": room_id, "since": 0}, timeout=10)
+            assert [c["item"]["room"] for c in caught_up["changes"]] == [room_id]
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', rapporteur_http.get(base + "/").text)
+            created = rapporteur_http.post(f"{base}/api/rooms/{room_id}/items", timeout=10,
+                                           json={"category": "challenge", "text": "Over HTTP"},
+                                           headers={"X-CSRFToken": token.group(1)})
+            assert created.status_code == 201 and created.json()["item"]["room"] == room_id
             snapshot = viewer_http.get(f"{base}/api/rooms/{room_id}", timeout=10).json()
-            assert [i["id"] for i in snapshot["items"]] == [item]
+            assert [(i["id"], i["room"]) for i in snapshot["items"]][0] == (item, room_id)
         finally:
             rapporteur.disconnect()
             viewer.disconnect()
