@@ -70,6 +70,17 @@ class CSRFClient(FlaskClient):
         return self.open(url, method=method, json=json, headers=headers)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that run their own server processes: their database does not follow TEST_DATABASE_URL
+    (a `facilitator run` on SQLite, or a PostgreSQL database of their own), so CI runs them once, not per database."""
+    for item in items:
+        if "browser" in item.path.parts or item.path.name in OWN_SERVER_MODULES:
+            item.add_marker(pytest.mark.own_server)
+
+
+OWN_SERVER_MODULES = {"test_live_server.py", "test_scale_out.py"}
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")

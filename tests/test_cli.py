@@ -4,6 +4,7 @@ import re
 import urllib.request
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from facilitator.cli import main
@@ -15,6 +16,7 @@ from .conftest import running_server
 PROJECT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.own_server
 def test_run_demo_migrates_loads_the_demo_and_serves(tmp_path):
     """What a new user gets from the README's first command: a server with the demo and its logins."""
     with running_server(tmp_path) as (base, output):

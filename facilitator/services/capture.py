@@ -205,9 +205,9 @@ def _create(user: User, room: Room, payload: _Payload) -> Outcome:
         last = db.session.scalar(sa.select(sa.func.max(Item.position)).where(
             Item.room_id == room.id, Item.category_id == category.id, Item.state == ItemState.ACTIVE))
     # Every column item_json reads is set here: the row is only written at commit, in one flush.
-    item = Item(room=room, room_id=room.id, category=category, client_id=str(payload.item), text=text, question_index=question,
-                is_key_point=bool(payload.key_point), author=user, version=0, position=0, state=ItemState.ACTIVE,
-                created_at=utcnow())
+    item = Item(room=room, room_id=room.id, category=category, client_id=str(payload.item), text=text,
+                question_index=question, is_key_point=bool(payload.key_point), author=user, version=0, position=0,
+                state=ItemState.ACTIVE, created_at=utcnow())
     db.session.add(item)
     if appending:
         item.position = 0 if last is None else last + 1
