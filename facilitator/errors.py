@@ -17,14 +17,14 @@ def register_error_handlers(app: Flask) -> None:
         """A form posted without a valid token: usually a page left open from before a restart."""
         message = "This form has expired or was not sent from facilitator. Go back, reload the page and try again."
         if _wants_json():
-            return jsonify(error="csrf", message=message), 400
+            return jsonify(ok=False, error="csrf", message=message), 400
         return render_template("errors/error.html", code=400, title="Form expired", message=message), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         """Every HTTP error gets the same friendly page (or JSON body)."""
         if _wants_json():
-            return jsonify(error=error.name.lower().replace(" ", "_"), message=error.description), error.code
+            return jsonify(ok=False, error=error.name.lower().replace(" ", "_"), message=error.description), error.code
         titles = {403: "Not allowed", 404: "Not found"}
         messages = {
             403: "Your account does not have access to this page. Ask the event's secretariat if you need it.",
@@ -49,5 +49,5 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         message = "Something went wrong on the server; nothing from this request was saved. Please try again."
         if _wants_json():
-            return jsonify(error="server_error", message=message), 500
+            return jsonify(ok=False, error="server_error", message=message), 500
         return render_template("errors/error.html", code=500, title="Server error", message=message), 500

@@ -67,6 +67,19 @@ def test_logout_without_csrf_token_does_not_log_out(client, make_user, login):
     assert client.get("/").status_code == 200
 
 
+def test_an_api_call_without_csrf_token_gets_an_answer_shaped_like_every_other(client, make_user, login):
+    """Scripts read `ok` and `error` on every answer, refusals of the CSRF check included (docs/protocol.md)."""
+    make_user("ana")
+    login(client, "ana")
+
+    response = client.api("POST", "/api/rooms/1/items", json={"category": "challenge", "text": "x"}, csrf=False)
+
+    assert response.status_code == 400
+    assert response.get_json() == {"ok": False, "error": "csrf", "message": response.get_json()["message"]}
+    assert "reload" in response.get_json()["message"]
+    assert client.api("GET", "/api/rooms/999999").get_json()["ok"] is False  # and a 404
+
+
 def test_passwords_are_stored_hashed(make_user):
     make_user("ana")
     stored = db.session.scalar(sa.select(User.password_hash).where(User.username == "ana"))
