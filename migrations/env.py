@@ -4,6 +4,7 @@ import logging
 from logging.config import fileConfig
 
 from alembic import context
+from alembic.script import ScriptDirectory
 from flask import current_app
 
 config = context.config
@@ -30,6 +31,13 @@ def run_migrations_online():
         if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
             directives[:] = []
             logger.info("No changes in schema detected.")
+            return
+        # Revisions are numbered 0001, 0002...: the next number follows the head (unless --rev-id says otherwise),
+        # and alembic.ini's file_template puts it first in the file name.
+        script = directives[0]
+        if not getattr(config.cmd_opts, "rev_id", None):
+            heads = [head for head in ScriptDirectory.from_config(config).get_heads() if head.isdigit()]
+            script.rev_id = f"{max(map(int, heads), default=0) + 1:04d}"
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)

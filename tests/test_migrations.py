@@ -52,3 +52,26 @@ def test_migrations_build_the_schema_from_empty_and_match_the_models(empty_datab
         assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         db.engine.dispose()
+
+
+def test_a_new_revision_takes_the_next_number_after_the_head(empty_database_url, tmp_path):
+    """`facilitator db revision` names the file and revision 000N+1, so the history stays numbered."""
+    import shutil
+
+    from flask_migrate import revision
+
+    copy = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    heads = sorted(p.name[:4] for p in (copy / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(copy), render_as_batch=True)
+    with app.app_context():
+        revision(directory=str(copy), message="add something new")
+        db.engine.dispose()
+    expected = f"{int(heads[-1]) + 1:04d}"
+    created = copy / "versions" / f"{expected}_add_something_new.py"
+    assert created.exists(), sorted(p.name for p in (copy / "versions").iterdir())
+    assert f"revision = '{expected}'" in created.read_text()
+    assert f"down_revision = '{heads[-1]}'" in created.read_text()
