@@ -48,6 +48,15 @@ def numbers(by_section: Iterable[Iterable[str]], continuous: bool) -> dict[str, 
     return out
 
 
+def statement_counts(event: Event) -> dict[str, int]:
+    """How many active statements each section holds (by key)."""
+    return dict(db.session.execute(
+        sa.select(Statement.section, sa.func.count(Statement.id))
+        .where(Statement.event_id == event.id, Statement.state == ItemState.ACTIVE)
+        .group_by(Statement.section)
+    ).all())
+
+
 def add_section(event: Event, heading: str) -> ConclusionSection:
     """Add a section at the end; its key comes from the heading and stays when the heading changes."""
     heading = _heading(heading)
