@@ -199,7 +199,7 @@ def _apply(user: User, event: Event, payload: _Payload) -> Outcome:
     if payload.op == "create":
         if existing is not None:
             raise Refusal("conflict", "A statement with this id already exists.",
-                      statement=statement_json(existing, statement_numbers(event)))
+                          statement=statement_json(existing, statement_numbers(event)))
         return _create(user, event, payload)
     if existing is None:
         raise Refusal("not_found", "There is no such statement in this event.")
