@@ -132,6 +132,8 @@ class Event(db.Model):
     dots_per_ballot: so.Mapped[int] = so.mapped_column(default=5, server_default="5")
     # The report's "conclusions and way forward" text, written by the secretariat before the statements.
     conclusions: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    # Statements numbered (a), (b)... within each conclusion section, or on across sections (no two share "(a)").
+    continuous_numbering: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     programme_sessions: so.Mapped[list[ProgrammeSession]] = so.relationship(
         back_populates="event",
@@ -149,6 +151,9 @@ class Event(db.Model):
     )
     assignments: so.Mapped[list[Assignment]] = so.relationship(
         back_populates="event", cascade="all, delete-orphan"
+    )
+    conclusion_sections: so.Mapped[list[ConclusionSection]] = so.relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="ConclusionSection.position"
     )
 
     def __repr__(self) -> str:
@@ -253,6 +258,21 @@ class Category(db.Model):
     event: so.Mapped[Event] = so.relationship(back_populates="categories")
 
 
+class ConclusionSection(db.Model):
+    """A heading of the conclusions, named and ordered by the secretariat; statements name it by `key`."""
+
+    __tablename__ = "conclusion_section"
+    __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(64))
+    heading: so.Mapped[str] = so.mapped_column(sa.String(300))
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    event: so.Mapped[Event] = so.relationship(back_populates="conclusion_sections")
+
+
 class Item(db.Model):
     """One captured point in a room; every change bumps `version` and leaves an ItemRevision."""
 
@@ -346,7 +366,7 @@ class Change(db.Model):
 
 
 class Statement(db.Model):
-    """A plenary outcome: the moderator's wording merging items from any rooms, numbered within its section.
+    """A plenary outcome: a headline (and optional explanatory text), merging items from any rooms or none.
 
     `client_id` is its stable identifier: it survives reordering, so a later draft can say what changed.
     """
@@ -354,8 +374,9 @@ class Statement(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     client_id: so.Mapped[str] = so.mapped_column(sa.String(36), unique=True)
-    section: so.Mapped[str] = so.mapped_column(sa.String(64))  # "conclusion", "recommendation" or a category key
+    section: so.Mapped[str] = so.mapped_column(sa.String(64))  # the key of one of the event's ConclusionSections
     text: so.Mapped[str] = so.mapped_column(sa.Text)
+    details: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")  # paragraphs below `text`
     position: so.Mapped[int] = so.mapped_column(default=0)
     state: so.Mapped[ItemState] = so.mapped_column(_enum(ItemState, "statement_state"), default=ItemState.ACTIVE)
     version: so.Mapped[int] = so.mapped_column(default=0)
@@ -380,6 +401,7 @@ class StatementRevision(db.Model):
     kind: so.Mapped[str] = so.mapped_column(sa.String(16), default="change")
     op: so.Mapped[str] = so.mapped_column(sa.String(16))
     text: so.Mapped[str] = so.mapped_column(sa.Text)
+    details: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     section: so.Mapped[str] = so.mapped_column(sa.String(64))
     position: so.Mapped[int]
     state: so.Mapped[ItemState] = so.mapped_column(_enum(ItemState, "statement_state"))

@@ -22,6 +22,7 @@ def ids(demo_event):
         "workshop_id": demo_event.workshops[0].id,
         "round_id": demo_event.rounds[0].id,
         "category_id": demo_event.categories[0].id,
+        "section_id": demo_event.conclusion_sections[0].id,
         "assignment_id": assignment.id,
         "room_id": event_rooms(demo_event)[0].id,
         "item_id": "00000000-0000-4000-8000-000000000000",

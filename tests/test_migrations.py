@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -75,3 +76,51 @@ def test_a_new_revision_takes_the_next_number_after_the_head(empty_database_url,
     assert created.exists(), sorted(p.name for p in (copy / "versions").iterdir())
     assert f"revision = '{expected}'" in created.read_text()
     assert f"down_revision = '{heads[-1]}'" in created.read_text()
+
+
+def test_upgrading_from_0005_gives_existing_events_sections_that_keep_every_statement(empty_database_url):
+    """Events made before conclusion sections existed: one section per category, then Conclusions, and one
+    for any other key a statement still names, so every statement keeps its section and its number."""
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    with app.app_context():
+        upgrade(revision="0005")
+        tables = sa.MetaData()
+        tables.reflect(db.engine)
+        event, category, statement = tables.tables["event"], tables.tables["category"], tables.tables["statement"]
+        now = datetime(2016, 1, 13, 17, 0, tzinfo=timezone.utc)
+        with db.engine.begin() as conn:
+            for event_id, title in [(1, "Old meeting"), (2, "Meeting without statements")]:
+                conn.execute(event.insert().values(
+                    id=event_id, title=title, subtitle="", venue="", organisers=[], language="en", introduction="",
+                    disclaimer="", created_at=now))
+                conn.execute(category.insert(), [
+                    {"event_id": event_id, "key": "challenge", "name": "Challenges", "position": 0},
+                    {"event_id": event_id, "key": "good_practice", "name": "Good practices", "position": 1}])
+            conn.execute(statement.insert(), [
+                {"event_id": 1, "client_id": str(uuid.uuid4()), "section": section, "text": section, "position": 0,
+                 "state": state, "version": 1, "created_at": now, "updated_at": now}
+                for section, state in [("conclusion", "active"), ("recommendation", "active"),
+                                       ("challenge", "active"), ("deleted_category", "deleted")]])
+
+        upgrade()
+        with db.engine.connect() as conn:
+            sections = conn.execute(sa.text(
+                "SELECT event_id, key, heading, position FROM conclusion_section ORDER BY event_id, position"
+            )).all()
+            details = conn.execute(sa.text("SELECT details FROM statement")).scalars().all()
+            continuous = conn.execute(sa.text("SELECT continuous_numbering FROM event")).scalars().all()
+        assert [tuple(row) for row in sections] == [
+            (1, "challenge", "Challenges", 0), (1, "good_practice", "Good practices", 1),
+            (1, "deleted_category", "Deleted category", 2), (1, "recommendation", "Recommendations", 3),
+            (1, "conclusion", "Conclusions", 4),
+            (2, "challenge", "Challenges", 0), (2, "good_practice", "Good practices", 1),
+            (2, "conclusion", "Conclusions", 2),
+        ]
+        assert details == [""] * 4 and not any(continuous)
+
+        downgrade(revision="0005")
+        assert "conclusion_section" not in sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()

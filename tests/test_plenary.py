@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from facilitator.extensions import db
 from facilitator.models import Item, Statement, StatementRevision, User, Vote
 from facilitator.services.capture import item_json, perform_mutation, snapshot
+from facilitator.services.conclusions import letter
 from facilitator.services.events import event_rooms
-from facilitator.services.plenary import letter, summary
+from facilitator.services.plenary import summary
 
 from .conftest import table_counts
 

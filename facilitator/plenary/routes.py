@@ -11,8 +11,8 @@ from ..realtime.broadcast import emit_tally
 from ..realtime.handlers import BALLOT, PARTICIPANT_EVENTS
 from ..services import voting
 from ..services.access import can_moderate, can_view_event, is_secretariat
+from ..services.conclusions import sections
 from ..services.live import Refusal
-from ..services.plenary import sections
 from . import bp
 
 
@@ -36,6 +36,7 @@ def _page(event: Event, template: str):
         is_secretariat=is_secretariat(current_user, event), link=join_link(event),
         config={"event": event.id, "user": current_user.id,
                 "can-moderate": "true" if can_moderate(current_user, event) else "false",
+                "continuous-numbering": "true" if event.continuous_numbering else "false",
                 "max-length": current_app.config["MAX_ITEM_LENGTH"]},
     )
 
@@ -124,4 +125,5 @@ def vote(event_id: int):
         return redirect(url_for("plenary.join"))
     session.setdefault(BALLOT, secrets.token_urlsafe(16))  # one ballot per device, kept in the signed cookie
     return render_template("plenary/vote.html", event=event, sections=sections(event),
-                           config={"event": event.id, "user": "ballot"})
+                           config={"event": event.id, "user": "ballot",
+                                   "continuous-numbering": "true" if event.continuous_numbering else "false"})

@@ -196,6 +196,7 @@ class _Writer:
                 if st.votes is not None:
                     runs.append((f" ({st.votes} vote{'' if st.votes == 1 else 's'})", detail))
                 add_par(self.body, statement, *runs)
+                self.text(st.details)
                 for src in st.sources:
                     add_par(self.body, source, f"{src.room}: {src.text}" if src.room else src.text)
 

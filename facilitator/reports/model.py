@@ -45,15 +45,16 @@ class ReportSource:
 @dataclass
 class ReportStatement:
     number: str  # "(a)"
-    text: str
+    text: str  # the headline
     sources: list[ReportSource] = field(default_factory=list)  # the merged items, traceable
-    votes: int | None = None  # dots from the plenary vote, when there was one
+    votes: int | None = None  # dots from the plenary vote, when there was one and the report asks for them
+    details: str = ""  # explanatory paragraphs below the headline
 
 
 @dataclass
 class ReportSection:
-    key: str  # "conclusion", "recommendation" or a category key
-    name: str  # e.g. "Recommendations"
+    key: str  # the conclusion section's key
+    name: str  # its heading, e.g. "Proposed actionable commitments"
     statements: list[ReportStatement] = field(default_factory=list)
 
 

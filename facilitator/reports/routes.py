@@ -37,14 +37,21 @@ def _key_points_only() -> bool:
     return request.args.get("scope") == "key"
 
 
+def _with_votes() -> bool:
+    """Dot totals of the plenary vote go in the report only when asked."""
+    return request.args.get("votes") == "1"
+
+
 @bp.route("/events/<int:event_id>/report")
 @login_required
 def report(event_id: int):
     """Preview of the report as it will be downloaded, with the texts the secretariat writes."""
     event = _event(event_id)
     template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
-    return render_template("reports/report.html", event=event, report=report_data(event, _key_points_only()),
-                           key_points_only=_key_points_only(), template=template, template_form=TemplateForm())
+    return render_template("reports/report.html", event=event,
+                           report=report_data(event, _key_points_only(), with_votes=_with_votes()),
+                           key_points_only=_key_points_only(), with_votes=_with_votes(), template=template,
+                           template_form=TemplateForm())
 
 
 @bp.route("/events/<int:event_id>/report/texts", methods=["POST"])
@@ -106,7 +113,8 @@ def download_docx(event_id: int):
     """The outcome report as a Word document, built now from what was captured."""
     event = _event(event_id)
     template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
-    data = build_report(report_data(event, _key_points_only()), template.data if template else None)
+    data = build_report(report_data(event, _key_points_only(), with_votes=_with_votes()),
+                        template.data if template else None)
     return Response(data, mimetype=DOCX,
                     headers={"Content-Disposition": f'attachment; filename="{_filename(event, "docx")}"'})
 

@@ -12,7 +12,19 @@ from itertools import groupby
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Category, Event, Item, ProgrammeSession, Role, Room, Round, SessionKind, User, Workshop
+from ..models import (
+    Category,
+    ConclusionSection,
+    Event,
+    Item,
+    ProgrammeSession,
+    Role,
+    Room,
+    Round,
+    SessionKind,
+    User,
+    Workshop,
+)
 from .accounts import assign
 
 DEFAULT_CATEGORIES = [
@@ -20,6 +32,8 @@ DEFAULT_CATEGORIES = [
     ("best_practice", "Best practices"),
     ("recommendation", "Recommendations"),
 ]
+# The conclusion section for the secretariat's and moderators' own conclusions, after one per category.
+CONCLUSION = ("conclusion", "Conclusions")
 DEFAULT_DISCLAIMER = (
     "The outcomes captured from the workshops reflect the discussions held during the event. "
     "They do not represent the official views of the organisers or of the participants' institutions."
@@ -39,10 +53,22 @@ def create_event(title: str, creator: User | None = None, with_default_categorie
     if with_default_categories:
         for position, (key, name) in enumerate(DEFAULT_CATEGORIES):
             db.session.add(Category(event=event, key=key, name=name, position=position))
+        db.session.flush()
+        add_default_sections(event)
     db.session.flush()
     if creator is not None:
         assign(creator, event, Role.SECRETARIAT)
     return event
+
+
+def add_default_sections(event: Event) -> None:
+    """One conclusion section per category, then "Conclusions"; the secretariat renames and reorders them."""
+    defaults = [(c.key, c.name) for c in sorted(event.categories, key=lambda c: c.position)]
+    if CONCLUSION[0] not in dict(defaults):
+        defaults.append(CONCLUSION)
+    for position, (key, heading) in enumerate(defaults):
+        db.session.add(ConclusionSection(event=event, key=key, heading=heading, position=position))
+    db.session.flush()
 
 
 def update_event(event: Event, **fields) -> Event:

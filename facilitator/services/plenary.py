@@ -1,4 +1,5 @@
-"""Plenary synthesis: statements that merge items from any rooms, numbered (a), (b), ... per section.
+"""Plenary synthesis: statements that merge items from any rooms (or none), numbered (a), (b), ... in the
+event's conclusion sections (services/conclusions.py).
 
 Statements go through the same live machinery as room items (services/live.py): client UUIDs applied
 once, base versions, acks after commit, and the event's plenary change sequence.
@@ -28,6 +29,7 @@ from ..models import (
 )
 from .access import can_moderate, can_view_event
 from .capture import item_json, login_required, room_changes_since, snapshot
+from .conclusions import numbers, sections
 from .live import (
     CONTROL,
     Outcome,
@@ -43,41 +45,19 @@ from .live import (
     validate,
 )
 
-CONCLUSION = "conclusion"
-RECOMMENDATION = "recommendation"
-
-
-def sections(event: Event) -> list[tuple[str, str]]:
-    """(key, heading) of every section statements can go in: the event's categories, then conclusions."""
-    out = [(c.key, c.name) for c in event.categories]
-    if RECOMMENDATION not in {key for key, _ in out}:
-        out.append((RECOMMENDATION, "Recommendations"))
-    out.append((CONCLUSION, "Conclusions and way forward"))
-    return out
-
-
-def letter(index: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa, 27 -> ab ...: the report's (a), (b) numbering, without end."""
-    label = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        label = chr(ord("a") + rest) + label
-    return label
-
-
 # Reading ----------------------------------------------------------------------------------------------
 
 
-def statement_json(statement: Statement) -> dict:
-    active = statement.state is ItemState.ACTIVE
+def statement_json(statement: Statement, labels: dict[str, str]) -> dict:
+    """A statement as the protocol sends it; `labels` are the event's statement_numbers()."""
     return {
         "id": statement.client_id,
         "event": statement.event_id,
         "section": statement.section,
         "text": statement.text,
+        "details": statement.details,
         "position": statement.position,
-        "number": f"({letter(statement.position)})" if active else None,
+        "number": labels.get(statement.client_id) if statement.state is ItemState.ACTIVE else None,
         "items": [item.client_id for item in statement.items],
         "state": statement.state.value,
         "version": statement.version,
@@ -96,13 +76,24 @@ def event_statements(event: Event) -> list[Statement]:
     )
 
 
+def statement_numbers(event: Event, statements: list[Statement] | None = None) -> dict[str, str]:
+    """The label of every active statement of the event (client id -> "(a)"), by the event's numbering."""
+    active = [s for s in (event_statements(event) if statements is None else statements)
+              if s.state is ItemState.ACTIVE]
+    by_section = [[s.client_id for s in active if s.section == key] for key, _ in sections(event)]
+    return numbers(by_section, event.continuous_numbering)
+
+
 def plenary_snapshot(event: Event) -> dict:
     """Statements of the event, with the plenary sequence they are current to."""
+    statements = event_statements(event)
+    labels = statement_numbers(event, statements)
     return {
         "event": event.id,
         "seq": event.plenary_seq,
+        "continuous_numbering": event.continuous_numbering,
         "sections": [{"key": key, "name": name} for key, name in sections(event)],
-        "statements": [statement_json(s) for s in event_statements(event)],
+        "statements": [statement_json(s, labels) for s in statements],
     }
 
 
@@ -172,6 +163,8 @@ def get_event(event_id: Any) -> Event:
 
 # Writing ----------------------------------------------------------------------------------------------
 
+MAX_DETAILS_LENGTH = 20_000  # an explanatory paragraph or a few; the headline has MAX_ITEM_LENGTH
+
 
 class _Payload(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -181,6 +174,7 @@ class _Payload(BaseModel):
     statement: uuid.UUID
     base_version: StrictInt | None = Field(default=None, ge=1)
     text: StrictStr | None = None
+    details: StrictStr | None = None
     section: StrictStr | None = None
     position: StrictInt | None = Field(default=None, ge=0)
     items: list[StrictStr] | None = Field(default=None, max_length=500)
@@ -204,12 +198,13 @@ def _apply(user: User, event: Event, payload: _Payload) -> Outcome:
         raise invalid("statement: this id is already used; generate a new UUID", "statement")
     if payload.op == "create":
         if existing is not None:
-            raise Refusal("conflict", "A statement with this id already exists.", statement=statement_json(existing))
+            raise Refusal("conflict", "A statement with this id already exists.",
+                          statement=statement_json(existing, statement_numbers(event)))
         return _create(user, event, payload)
     if existing is None:
         raise Refusal("not_found", "There is no such statement in this event.")
     if payload.base_version != existing.version:
-        return _conflict(user, existing, payload)
+        return _conflict(user, event, existing, payload)
     if existing.state is ItemState.DELETED and payload.op != "restore":
         raise invalid("statement: this statement is deleted; restore it before changing it", "statement")
     touched = {"create": None, "edit": _edit, "move": _move, "merge": _merge, "unmerge": _unmerge,
@@ -268,11 +263,12 @@ def _place(event: Event, statement: Statement, section: str, position: int | Non
 
 
 def _create(user: User, event: Event, payload: _Payload) -> Outcome:
+    """A new statement, merging the items named, or none: the secretariat's and moderators' own conclusions."""
     if payload.text is None:
         raise invalid("text: required", "text")
     statement = Statement(event_id=event.id, client_id=str(payload.statement), text=clean_text(payload.text),
-                          section="", author_id=user.id, version=0)
-    items = _items(event, payload.items, None)
+                          details=_details(payload.details), section="", author_id=user.id, version=0)
+    items = _items(event, payload.items, None) if payload.items else []
     db.session.add(statement)
     _place(event, statement, _section(event, payload.section), payload.position)
     for item in items:
@@ -280,11 +276,21 @@ def _create(user: User, event: Event, payload: _Payload) -> Outcome:
     return _record(user, event, statement, payload, items)
 
 
+def _details(details: str | None) -> str:
+    """The explanatory text below the headline: optional (it may be empty), paragraphs kept."""
+    text = CONTROL.sub("", (details or "").replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")).strip()
+    if len(text) > MAX_DETAILS_LENGTH:
+        raise invalid(f"details: at most {MAX_DETAILS_LENGTH} characters (this one has {len(text)})", "details")
+    return text
+
+
 def _edit(event: Event, statement: Statement, payload: _Payload) -> list[Item]:
-    if payload.text is None and payload.section is None:
-        raise invalid("an edit needs text or section")
+    if payload.text is None and payload.details is None and payload.section is None:
+        raise invalid("an edit needs text, details or section")
     if payload.text is not None:
         statement.text = clean_text(payload.text)
+    if payload.details is not None:
+        statement.details = _details(payload.details)
     if payload.section is not None and payload.section != statement.section:
         _place(event, statement, _section(event, payload.section), None)
     return []
@@ -328,7 +334,11 @@ def _delete(event: Event, statement: Statement, payload: _Payload) -> list[Item]
 
 def _restore(event: Event, statement: Statement, payload: _Payload) -> list[Item]:
     statement.state = ItemState.ACTIVE
-    _place(event, statement, statement.section, statement.position)
+    keys = [key for key, _ in sections(event)]
+    if statement.section in keys:
+        _place(event, statement, statement.section, statement.position)
+    else:  # its section was deleted meanwhile
+        _place(event, statement, keys[0], None)
     deletion = next(r for r in reversed(statement.revisions) if r.op == "delete" and r.kind == "change")
     items = db.session.scalars(
         sa.select(Item).where(Item.client_id.in_(deletion.sources), Item.statement_id.is_(None),
@@ -350,17 +360,20 @@ def _record(user: User, event: Event, statement: Statement, payload: _Payload, t
         sources = [item.client_id for item in touched]  # what a restore takes back
     db.session.add(StatementRevision(
         statement_id=statement.id, version=statement.version, op=payload.op, text=statement.text,
-        section=statement.section, position=statement.position, state=statement.state, sources=sources,
+        details=statement.details, section=statement.section, position=statement.position, state=statement.state,
+        sources=sources,
         mutation_id=str(payload.mutation_id), author_id=user.id,
     ))
     seq = next_seq(event, "plenary_seq")
+    # Every section's order: a move between sections renumbers both (a handful of statements each), and
+    # with continuous numbering the sections after them too.
+    orders = {key: [s.client_id for s in _siblings(event, key)] for key, _ in sections(event)}
     change = {
         "event": event.id,
         "seq": seq,
         "op": payload.op,
-        "statement": statement_json(statement),
-        # Every section's order: a move between sections renumbers both (a handful of statements each).
-        "orders": {key: [s.client_id for s in _siblings(event, key)] for key, _ in sections(event)},
+        "statement": statement_json(statement, numbers(orders.values(), event.continuous_numbering)),
+        "orders": orders,
     }
     log_change(event_stream(event.id), seq, change)
     broadcasts = [(event_stream(event.id), change)]
@@ -376,16 +389,18 @@ def _record(user: User, event: Event, statement: Statement, payload: _Payload, t
     return Outcome(answer, broadcasts)
 
 
-def _conflict(user: User, statement: Statement, payload: _Payload) -> Outcome:
+def _conflict(user: User, event: Event, statement: Statement, payload: _Payload) -> Outcome:
     """A stale change applies nothing; a stale wording is kept in the statement's history."""
-    if payload.text is not None:
+    if payload.text is not None or payload.details is not None:
         db.session.add(StatementRevision(
             statement_id=statement.id, version=payload.base_version, kind="conflict", op=payload.op,
-            text=CONTROL.sub("", payload.text)[:100_000], section=statement.section, position=statement.position,
+            text=CONTROL.sub("", statement.text if payload.text is None else payload.text)[:100_000],
+            details=CONTROL.sub("", statement.details if payload.details is None else payload.details)[:100_000],
+            section=statement.section, position=statement.position,
             state=statement.state, sources=[i.client_id for i in statement.items],
             mutation_id=str(payload.mutation_id), author_id=user.id,
         ))
     message = (f"This statement was changed meanwhile (now version {statement.version}, your change was based "
                f"on version {payload.base_version}). Nothing was overwritten.")
     return Outcome({"ok": False, "error": "conflict", "message": message, "mutation_id": str(payload.mutation_id),
-                    "statement": statement_json(statement)})
+                    "statement": statement_json(statement, statement_numbers(event))})

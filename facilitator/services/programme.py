@@ -6,7 +6,7 @@ import yaml
 
 from ..extensions import db
 from ..models import Category, Event, User
-from .events import add_programme_session, add_round, add_workshop, create_event
+from .events import add_default_sections, add_programme_session, add_round, add_workshop, create_event
 from .programme_schema import DEFAULT_CATEGORIES, FORMAT, ProgrammeError, ProgrammeIn, parse_programme
 
 __all__ = ["ProgrammeError", "import_programme", "export_programme", "parse_programme"]
@@ -23,6 +23,8 @@ def import_programme(source: str | bytes | ProgrammeIn, creator: User | None = N
         event = create_event(creator=creator, with_default_categories=False, **programme.event.model_dump())
         for position, category in enumerate(programme.categories or DEFAULT_CATEGORIES):
             db.session.add(Category(event=event, key=category.key, name=category.name, position=position))
+        db.session.flush()
+        add_default_sections(event)
         workshops = {}
         for entry in programme.workshops:
             workshops[entry.number] = add_workshop(event, **entry.model_dump())

@@ -24,7 +24,8 @@ from ..reports.model import (
     ReportStatement,
     ReportWorkshop,
 )
-from .plenary import event_statements, letter, sections
+from .conclusions import sections
+from .plenary import event_statements, statement_numbers
 from .voting import tally
 
 
@@ -64,13 +65,22 @@ def _rapporteurs(event: Event, items: list[Item]) -> dict[int, list[str]]:
     return {workshop_id: sorted(people, key=str.lower) for workshop_id, people in names.items()}
 
 
-def report_data(event: Event, key_points_only: bool = False, now: datetime | None = None) -> Report:
+def _references(event: Event, statements, labels: dict[str, str]) -> dict[str, str]:
+    """Each active statement as the report refers to it: its section's heading and its number."""
+    headings = dict(sections(event))
+    return {s.client_id: f"{headings.get(s.section, s.section)} {labels[s.client_id]}"
+            for s in statements if s.client_id in labels}
+
+
+def report_data(event: Event, key_points_only: bool = False, now: datetime | None = None,
+                with_votes: bool = False) -> Report:
     """Everything the report says. With `key_points_only`, workshops list only items marked as key points
-    (merged items always stay: they are what the plenary agreed on)."""
+    (merged items always stay: they are what the plenary agreed on). Dot totals only `with_votes`."""
     items = _all_items(event)
-    section_names = dict(sections(event))
-    numbers = {s.id: f"{section_names.get(s.section, s.section)} ({letter(s.position)})"
-               for s in event_statements(event) if s.state is ItemState.ACTIVE}
+    statements = event_statements(event)
+    labels = statement_numbers(event, statements)
+    references = _references(event, statements, labels)
+    numbers = {s.id: references[s.client_id] for s in statements if s.client_id in references}
     credited = _rapporteurs(event, items)
 
     workshops = []
@@ -92,17 +102,18 @@ def report_data(event: Event, key_points_only: bool = False, now: datetime | Non
             rapporteurs=credited.get(workshop.id, []), categories=categories,
         ))
 
-    votes = tally(event)["counts"]
+    votes = tally(event)["counts"] if with_votes else {}
     report_sections = []
     for key, name in sections(event):
-        statements = [s for s in event_statements(event) if s.section == key and s.state is ItemState.ACTIVE]
-        if statements:
+        in_section = [s for s in statements if s.section == key and s.state is ItemState.ACTIVE]
+        if in_section:
             report_sections.append(ReportSection(key=key, name=name, statements=[
                 ReportStatement(
-                    number=f"({letter(s.position)})", text=s.text, votes=votes.get(s.client_id) if votes else None,
+                    number=labels[s.client_id], text=s.text, details=s.details,
+                    votes=votes.get(s.client_id) if votes else None,
                     sources=[ReportSource(text=i.text, room=i.room.label) for i in s.items
                              if i.state is ItemState.ACTIVE],
-                ) for s in statements
+                ) for s in in_section
             ]))
 
     now = now or datetime.now()
@@ -126,7 +137,8 @@ EXPORT_FIELDS = ["id", "workshop", "workshop_title", "round", "room", "category"
 
 def export_rows(event: Event) -> list[dict]:
     """Every active item with where it was captured, by whom and when."""
-    section_names = dict(sections(event))
+    statements = event_statements(event)
+    references = _references(event, statements, statement_numbers(event, statements))
     return [
         {
             "id": i.client_id,
@@ -137,8 +149,7 @@ def export_rows(event: Event) -> list[dict]:
             "category": i.category.name,
             "text": i.text,
             "key_point": i.is_key_point,
-            "statement": (f"{section_names.get(i.statement.section, i.statement.section)} "
-                          f"({letter(i.statement.position)})") if i.statement else "",
+            "statement": references.get(i.statement.client_id, "") if i.statement else "",
             "author": i.author.display_name if i.author else "",
             "created_at": i.created_at.isoformat(),
             "updated_at": i.updated_at.isoformat(),

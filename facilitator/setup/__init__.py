@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("setup", __name__, url_prefix="/setup")
 
-from . import people, routes  # noqa: E402,F401
+from . import conclusions, people, routes  # noqa: E402,F401

@@ -87,6 +87,10 @@ class CategoryForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)], filters=[_strip])
 
 
+class ConclusionSectionForm(FlaskForm):
+    heading = StringField("Heading", validators=[DataRequired(), Length(max=300)], filters=[_strip])
+
+
 class UserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)], filters=[_strip])
     name = StringField("Full name", validators=[Length(max=200)], filters=[_strip])

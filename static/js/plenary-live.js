@@ -20,21 +20,10 @@
 
 import { applyVersioned } from "./live.js";
 import { LiveSocket } from "./live-socket.js";
+import { numbers } from "./statement-numbers.js";
 
 const GAP_WAIT_MS = 1000;
 const JOIN_TIMEOUT_MS = 15000;
-
-/** 0 -> a, 25 -> z, 26 -> aa: the report's numbering, as the server does it (services/plenary.py). */
-export function letter(index) {
-  let label = "";
-  let n = index + 1;
-  while (n > 0) {
-    const rest = (n - 1) % 26;
-    label = String.fromCharCode(97 + rest) + label;
-    n = Math.floor((n - 1) / 26);
-  }
-  return label;
-}
 
 /** A new element; text is only ever set with textContent. */
 export function el(tag, className, text) {
@@ -49,8 +38,9 @@ export function count(n, word, plural = `${word}s`) {
   return `${n} ${n === 1 ? word : plural}`;
 }
 
-/** Per section: active statements in order, each with its display number (positions may be stale). */
-export function orderStatements(statements, sectionKeys) {
+/** Per section: active statements in order, each with its display number (positions may be stale, and
+ * pending changes are shown at once, so the numbers are worked out here by the server's rule). */
+export function orderStatements(statements, sectionKeys, continuous = false) {
   const bySection = new Map(sectionKeys.map((key) => [key, []]));
   for (const s of statements.values()) {
     if (s.state !== "active") continue;
@@ -59,9 +49,10 @@ export function orderStatements(statements, sectionKeys) {
   }
   for (const list of bySection.values()) {
     list.sort((a, b) => a.position - b.position || String(a.updated_at).localeCompare(String(b.updated_at)));
-    list.forEach((s, index) => {
-      s.number = `(${letter(index)})`;
-    });
+  }
+  const labels = numbers([...bySection.values()].map((list) => list.map((s) => s.id)), continuous);
+  for (const list of bySection.values()) {
+    for (const s of list) s.number = labels.get(s.id);
   }
   return bySection;
 }

@@ -130,6 +130,7 @@ export class StatementQueue {
       const f = entry.fields;
       if (entry.op === "edit") {
         if (typeof f.text === "string") s.text = f.text;
+        if (typeof f.details === "string") s.details = f.details;
         if (typeof f.section === "string" && f.section !== s.section) {
           s.section = f.section;
           s.position = Number.MAX_SAFE_INTEGER;

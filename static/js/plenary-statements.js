@@ -96,7 +96,7 @@ export class StatementList {
     head.append(el("span", "statement-number"), el("p", "statement-text"));
     const meta = el("p", "statement-meta");
     meta.append(el("span", "statement-dots"), el("span", "statement-pending", "Saving…"));
-    li.append(head, meta);
+    li.append(head, el("div", "statement-details"), meta);
     if (this.canModerate) {
       li.tabIndex = 0; // for Alt+Arrow moves and Enter to edit
       li.draggable = true;
@@ -124,6 +124,7 @@ export class StatementList {
     li.querySelector(".statement-number").textContent = s.number;
     const text = li.querySelector(".statement-text");
     if (text.textContent !== s.text) text.textContent = s.text;
+    showDetails(li.querySelector(".statement-details"), s.details || "");
     li.querySelector(".statement-pending").hidden = !s.pending;
     const dots = li.querySelector(".statement-dots");
     const showDots = this.tally && (this.tally.open || this.tally.ballots > 0);
@@ -187,14 +188,16 @@ export class StatementList {
       box.replaceChildren();
       return;
     }
-    if (box.dataset.shown === notice.message + notice.mine) return;
-    box.dataset.shown = notice.message + notice.mine;
+    const shown = notice.message + JSON.stringify(notice.mine);
+    if (box.dataset.shown === shown) return;
+    box.dataset.shown = shown;
     box.className = "statement-notice notice";
     box.setAttribute("role", "alert");
     box.replaceChildren(el("p", "", notice.message));
     if (notice.mine) {
       const p = el("p", "");
-      p.append(el("span", "notice-label", "Your wording (not saved):"), el("span", "notice-mine-text", notice.mine));
+      p.append(el("span", "notice-label", "Your wording (not saved):"),
+        el("span", "notice-mine-text", [notice.mine.text, notice.mine.details].filter((t) => t).join("\n\n")));
       box.append(p);
     }
     const actions = el("div", "actions");
@@ -233,7 +236,7 @@ export class StatementList {
       else if (button.classList.contains("notice-apply")) {
         const notice = this.notices.get(s.id);
         this.notices.delete(s.id);
-        this.queue.enqueue("edit", s.id, { text: notice.mine }, s.version);
+        this.queue.enqueue("edit", s.id, notice.mine, s.version);
         this._notice(li, s);
         li.focus();
       } else if (button.classList.contains("notice-dismiss")) {
@@ -252,7 +255,8 @@ export class StatementList {
         if (event.key === "Escape") {
           event.preventDefault();
           this._closeEditor(li, s.id, true);
-        } else if (event.key === "Enter" && !event.shiftKey && event.target.tagName === "TEXTAREA" && !event.isComposing) {
+        } else if (event.key === "Enter" && !event.shiftKey && event.target.classList.contains("statement-editor-text")
+          && !event.isComposing) {
           event.preventDefault();
           this._save(li, s);
         }
@@ -291,7 +295,7 @@ export class StatementList {
 
   _edit(li, s) {
     if (this.editing.has(s.id)) {
-      li.querySelector(".statement-editor textarea").focus();
+      li.querySelector(".statement-editor-text").focus();
       return;
     }
     this.editing.set(s.id, { base: s.version });
@@ -303,6 +307,13 @@ export class StatementList {
     area.id = textId;
     area.rows = 4;
     area.value = s.text;
+    const detailsId = `edit-details-${s.id}`;
+    const detailsLabel = el("label", "statement-editor-details-label", "Explanatory text (optional)");
+    detailsLabel.htmlFor = detailsId;
+    const details = el("textarea", "statement-editor-details");
+    details.id = detailsId;
+    details.rows = 4;
+    details.value = s.details || "";
     const sectionId = `edit-section-${s.id}`;
     const sectionLabel = el("label", "statement-editor-section-label", "Section");
     sectionLabel.htmlFor = sectionId;
@@ -319,11 +330,12 @@ export class StatementList {
     save.type = "button";
     const cancel = el("button", "button button-small button-secondary editor-cancel", "Cancel");
     cancel.type = "button";
-    actions.append(save, cancel, el("span", "hint", "Enter saves, Shift+Enter: new line, Escape cancels"));
+    actions.append(save, cancel, el("span", "hint", "Enter in the wording saves, Shift+Enter: new line, Escape cancels"));
     const row = el("div", "statement-editor-row");
     row.append(sectionLabel, select);
-    editor.append(label, area, row, actions);
+    editor.append(label, area, detailsLabel, details, row, actions);
     li.querySelector(".statement-text").hidden = true;
+    li.querySelector(".statement-details").hidden = true;
     li.querySelector(".statement-head").after(editor);
     li.draggable = false;
     li.querySelector(".statement-edit").disabled = true;
@@ -335,15 +347,17 @@ export class StatementList {
     const editing = this.editing.get(s.id);
     const editor = li.querySelector(".statement-editor");
     if (!editing || !editor) return;
-    const text = editor.querySelector("textarea").value.trim();
+    const text = editor.querySelector(".statement-editor-text").value.trim();
+    const details = editor.querySelector(".statement-editor-details").value.trim();
     const section = editor.querySelector("select").value;
     if (!text) {
-      editor.querySelector("textarea").setAttribute("aria-invalid", "true");
+      editor.querySelector(".statement-editor-text").setAttribute("aria-invalid", "true");
       this.announce("The statement needs some text. Press Escape to cancel, or Delete the statement.");
       return;
     }
     const fields = {};
     if (text !== s.text) fields.text = text;
+    if (details !== (s.details || "")) fields.details = details;
     if (section !== s.section) fields.section = section;
     if (Object.keys(fields).length) {
       this.queue.enqueue("edit", s.id, fields, editing.base);
@@ -357,9 +371,17 @@ export class StatementList {
     const editor = li.querySelector(".statement-editor");
     if (editor) editor.remove();
     li.querySelector(".statement-text").hidden = false;
+    li.querySelector(".statement-details").hidden = false;
     li.draggable = true;
     const edit = li.querySelector(".statement-edit");
     edit.disabled = false;
     if (refocus) edit.focus();
   }
+}
+
+/** The explanatory text as paragraphs (blank lines between them), redrawn only when it changed. */
+function showDetails(box, details) {
+  if (box.dataset.text === details) return;
+  box.dataset.text = details;
+  box.replaceChildren(...details.split(/\n\s*\n/).filter((p) => p.trim()).map((p) => el("p", "", p.trim())));
 }

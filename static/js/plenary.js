@@ -18,6 +18,7 @@ function start(root) {
   const maxLength = Number.parseInt(root.dataset.maxLength, 10) || 4000;
   const sections = readSections(root);
   const sectionKeys = sections.map((s) => s.key);
+  const continuous = root.dataset.continuousNumbering === "true"; // the event's numbering across sections
   const sectionName = (key) => (sections.find((s) => s.key === key) || { name: key }).name;
   const rooms = new Map();
   for (const li of root.querySelectorAll("#room-index > li")) {
@@ -71,7 +72,7 @@ function start(root) {
 
   function render() {
     const view = queue.view();
-    const order = orderStatements(view, sectionKeys);
+    const order = orderStatements(view, sectionKeys, continuous);
     pool.render(view);
     statements.render(view, order, connection.tally);
     if (focusAfterRender && view.has(focusAfterRender) && view.get(focusAfterRender).state === "active") {
@@ -113,8 +114,8 @@ function start(root) {
 
   function acknowledged(entry, answer) {
     if (entry.op === "create" && form.pending === entry.statement) {
+      if (form.items.length) pool.clear();
       closeStatementForm(false);
-      pool.clear();
       focusAfterRender = answer.statement.id;
       announce(`Statement saved in ${sectionName(answer.statement.section)}.`);
     } else if (entry.op === "merge") {
@@ -127,12 +128,14 @@ function start(root) {
   function rejected(entry, answer) {
     const message = answer.message || "The server refused this change.";
     if (entry.op === "create") {
-      openStatementForm({ text: entry.fields.text, section: entry.fields.section, items: entry.fields.items });
+      openStatementForm({ text: entry.fields.text, details: entry.fields.details, section: entry.fields.section,
+        items: entry.fields.items });
       showFormError(`Not saved: ${message}`);
       return;
     }
     if (answer.error === "conflict" && entry.op === "edit") {
-      const mine = typeof entry.fields.text === "string" ? entry.fields.text : null;
+      const wording = ["text", "details"].filter((key) => typeof entry.fields[key] === "string");
+      const mine = wording.length ? Object.fromEntries(wording.map((key) => [key, entry.fields[key]])) : null;
       statements.showConflict(entry.statement, `${message} The current wording is shown above.`, mine);
     } else {
       statements.showConflict(entry.statement, `Not saved (${entry.op}): ${message}`, null);
@@ -177,19 +180,25 @@ function start(root) {
     }));
   }
 
-  function openStatementForm(prefill) {
-    const items = prefill ? prefill.items.map((id) => connection.item(id)).filter(Boolean) : pool.selection();
-    if (!items.length) return;
+  /** The new statement form: merging the selected items, or (prefilled) written directly in a section. */
+  function openStatementForm(prefill, opener = mergeButton) {
+    const items = prefill ? (prefill.items || []).map((id) => connection.item(id)).filter(Boolean) : pool.selection();
+    if (!prefill && !items.length) return;
     addForm.hidden = true;
     form.items = items.map((i) => i.id);
     form.pending = null;
+    form.opener = opener;
     const text = formEl.elements.text;
-    text.value = prefill ? prefill.text : joined(items);
+    text.value = prefill ? prefill.text || "" : joined(items);
     text.readOnly = false;
     text.removeAttribute("aria-invalid");
-    const first = items[0].category;
-    formEl.elements.section.value = prefill ? prefill.section : (sectionKeys.includes(first) ? first : "recommendation");
-    document.getElementById("statement-form-count").textContent = `Merging ${count(items.length, "item")}:`;
+    formEl.elements.details.value = prefill ? prefill.details || "" : "";
+    formEl.elements.details.readOnly = false;
+    const first = items.length ? items[0].category : null;
+    formEl.elements.section.value = prefill && prefill.section ? prefill.section
+      : (sectionKeys.includes(first) ? first : sectionKeys[sectionKeys.length - 1]);
+    document.getElementById("statement-form-count").textContent = items.length
+      ? `Merging ${count(items.length, "item")}:` : "Written directly, without items from the rooms.";
     listItems(document.getElementById("statement-form-items"), items);
     document.getElementById("statement-form-error").hidden = true;
     const save = document.getElementById("statement-form-save");
@@ -203,7 +212,7 @@ function start(root) {
   function closeStatementForm(refocus) {
     formEl.hidden = true;
     form.pending = null;
-    if (refocus) mergeButton.focus();
+    if (refocus) (form.opener || mergeButton).focus();
   }
 
   function showFormError(message) {
@@ -222,11 +231,13 @@ function start(root) {
     const id = newId();
     form.pending = id;
     formEl.elements.text.readOnly = true;
+    formEl.elements.details.readOnly = true;
     document.getElementById("statement-form-error").hidden = true;
     const save = document.getElementById("statement-form-save");
     save.disabled = true;
     save.textContent = "Saving…";
-    queue.enqueue("create", id, { text, section: formEl.elements.section.value, items: [...form.items] });
+    const details = formEl.elements.details.value.trim();
+    queue.enqueue("create", id, { text, details, section: formEl.elements.section.value, items: [...form.items] });
     return undefined;
   }
 
@@ -257,6 +268,10 @@ function start(root) {
 
   if (canModerate) {
     mergeButton.addEventListener("click", () => openStatementForm());
+    root.addEventListener("click", (e) => {
+      const button = e.target.closest("button.statement-new");
+      if (button) openStatementForm({ section: button.dataset.section, items: [] }, button);
+    });
     addButton.addEventListener("click", openAddForm);
     clearButton.addEventListener("click", () => {
       pool.clear();

@@ -15,6 +15,7 @@ function start(root) {
   const event = Number.parseInt(root.dataset.event, 10);
   const sections = readSections(root);
   const sectionKeys = sections.map((s) => s.key);
+  const continuous = root.dataset.continuousNumbering === "true"; // the event's numbering across sections
   const indicate = connectionIndicator(document.getElementById("projector-connection"),
     document.getElementById("connection-text"));
   const messageEl = document.getElementById("projector-message");
@@ -54,7 +55,7 @@ function start(root) {
     const tally = connection.tally || { open: false, counts: {}, ballots: 0, dots: 0 };
     const counts = tally.counts || {};
     const showVotes = Boolean(tally.open || tally.ballots > 0);
-    const order = orderStatements(new Map([...connection.statements].map(([id, s]) => [id, { ...s }])), sectionKeys);
+    const order = orderStatements(new Map([...connection.statements].map(([id, s]) => [id, { ...s }])), sectionKeys, continuous);
     const max = Math.max(1, ...Object.values(counts));
     const shown = new Set();
     let any = false;

@@ -21,6 +21,7 @@ function start(root) {
   const event = Number.parseInt(root.dataset.event, 10);
   const sections = readSections(root);
   const sectionKeys = sections.map((s) => s.key);
+  const continuous = root.dataset.continuousNumbering === "true"; // the event's numbering across sections
   const connectionEl = document.getElementById("vote-connection");
   const dotsLeftEl = document.getElementById("dots-left");
   const messageEl = document.getElementById("vote-message");
@@ -97,7 +98,7 @@ function start(root) {
     const tally = connection.tally || { open: false, counts: {} };
     const votes = myVotes();
     const left = dotsLeft(votes);
-    const order = orderStatements(new Map([...connection.statements].map(([id, s]) => [id, { ...s }])), sectionKeys);
+    const order = orderStatements(new Map([...connection.statements].map(([id, s]) => [id, { ...s }])), sectionKeys, continuous);
     const mine = new Map();
     for (const v of votes) mine.set(v.statement, (mine.get(v.statement) || 0) + 1);
     const shown = new Set();

@@ -1,5 +1,6 @@
 """The whole day in a real browser: a rapporteur types by keyboard, the board and the plenary see it, a
-moderator merges points from two workshops into a statement, and the secretariat downloads the report."""
+moderator merges points from two workshops into a statement and writes a conclusion of their own, and the
+secretariat downloads the report."""
 
 from __future__ import annotations
 
@@ -63,6 +64,18 @@ def test_from_the_rapporteurs_keyboard_to_the_word_report(login, live_server, ro
     merged = [i for i in api_items(rapporteur, live_server, rooms[0]) if i["text"] == texts["recommendation"]]
     assert len(merged) == 1 and merged[0]["statement"]
 
+    # A conclusion of the moderators' own, written directly in its section, with an explanatory text.
+    page.get_by_role("button", name="New statement in Conclusions").click()
+    own_text = f"Conclusion {tag}: meet again next year"
+    form.locator("textarea[name=text]").fill(own_text)
+    form.locator("textarea[name=details]").fill(f"Details {tag}: the host rotates.\n\nEveryone is welcome.")
+    expect(form.locator("#statement-form-count")).to_have_text("Written directly, without items from the rooms.")
+    form.locator("#statement-form-save").click()
+    own = page.locator("section[data-section=conclusion] li.statement", has_text=own_text)
+    expect(own.locator(".statement-details p")).to_have_text([f"Details {tag}: the host rotates.",
+                                                                "Everyone is welcome."])
+    expect(own.locator(".statement-sources-label")).to_have_text("No items merged.")
+
     # The secretariat downloads the report: each point once, the merged ones under their statement.
     secretariat, report_page = login("secretariat")
     report_page.goto(live_server.url(f"/events/{event_id}/report"))
@@ -70,6 +83,7 @@ def test_from_the_rapporteurs_keyboard_to_the_word_report(login, live_server, ro
         report_page.get_by_role("link", name=re.compile("Word report")).click()
     document = docx.Document(io.BytesIO(download.value.path().read_bytes()))
     body = "\n".join(p.text for p in document.paragraphs)
-    for text in [*texts.values(), other_text, statement_text]:
+    for text in [*texts.values(), other_text, statement_text, own_text, f"Details {tag}: the host rotates."]:
         assert body.count(text) == 1, text
+    assert body.index(own_text) < body.index(f"Details {tag}: the host rotates.")
     assert body.index(statement_text) < body.index(other_text)  # the source follows its statement
