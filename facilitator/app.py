@@ -10,6 +10,7 @@ from flask import Flask
 from . import MIGRATIONS_DIR, PROJECT_ROOT
 from .config import Config, load_secret_key
 from .extensions import csrf, db, login_manager, migrate, socketio
+from .services.throttle import limiter_for
 
 
 def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
@@ -40,6 +41,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     )
     with app.app_context():
         _tune_sqlite(app)
+    app.extensions["limiter"] = limiter_for(app.config)
 
     from . import api, auth, capture, main, plenary, setup
     from .errors import register_error_handlers
