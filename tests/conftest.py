@@ -118,9 +118,12 @@ def clock(app) -> FakeClock:
 
 @pytest.fixture(autouse=True)
 def app_context(app):
-    """Each test runs in an app context and leaves every table empty behind it."""
+    """Each test runs in an app context and leaves every table empty (and the snapshot cache) behind it."""
+    from facilitator.services.capture import snapshots
+
     with app.app_context():
         yield
+        snapshots.clear()  # the next test's rooms reuse these ids from sequence 0
         db.session.rollback()
         db.session.remove()
         tables = [t for t in reversed(db.metadata.sorted_tables)]

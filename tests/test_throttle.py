@@ -4,10 +4,13 @@ Time is the injected clock (the `clock` fixture): it stands still unless a test 
 count below is exact however busy the machine is.
 """
 
+import uuid
+
 import pytest
 import redis
 
 from facilitator.extensions import db
+from facilitator.services import capture
 from facilitator.services.events import event_rooms
 from facilitator.services.throttle import Limiter, MemoryStore, RedisStore, limiter_for
 
@@ -161,6 +164,42 @@ def board_room(client, login, demo_event):
     login(client, "viewer", "viewer-demo")
     client.get(f"/rooms/{room.id}/board")  # makes the board link
     return room
+
+
+@pytest.fixture
+def snapshot_builds(monkeypatch):
+    """How many times a room snapshot was read from the database."""
+    builds = []
+    read = capture._read_snapshot
+    monkeypatch.setattr(capture, "_read_snapshot", lambda room: builds.append(room.id) or read(room))
+    return builds
+
+
+def test_a_join_flood_from_anonymous_board_sockets_is_refused_and_costs_one_snapshot(
+        app, client, login, socket_client, board_room, snapshot_builds, clock):
+    room = board_room
+    socks = [socket_client(board_viewer(app, room, "10.4.4.4")) for _ in range(10)]
+    answers = [sock.emit("join", {"room": room.id, "since": None}) for sock in socks for _ in range(150)]
+
+    served = [a for a in answers if a["ok"]]
+    refused = [a for a in answers if not a["ok"]]
+    assert len(served) == 100 and len(refused) == 1400  # ten per socket
+    assert all(a["error"] == "rate_limited" and a["retry_after"] == 10 and "nothing was done" in a["message"]
+               for a in refused)
+    assert snapshot_builds == [room.id]  # one build for the room at its sequence
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["status"] == "ok"
+
+    # A change moves the sequence: the next joins see it, built once more for all of them.
+    writer = app.test_client()
+    login(writer, "rapporteur", "rapporteur-demo")
+    answer = socket_client(writer).emit("mutate", {"room": room.id, "op": "create", "mutation_id": str(uuid.uuid4()),
+                                                   "item": str(uuid.uuid4()), "category": "challenge", "text": "New"})
+    assert answer["ok"]
+    clock.advance(10)
+    again = [sock.emit("join", {"room": room.id, "since": None}) for sock in socks]
+    assert all(a["ok"] and [i["text"] for i in a["items"]] == ["New"] for a in again)
+    assert snapshot_builds == [room.id, room.id]
 
 
 def test_snapshot_calls_are_limited_per_address_across_sockets_and_logins(app, login, socket_client, board_room,

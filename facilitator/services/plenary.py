@@ -27,7 +27,7 @@ from ..models import (
     utcnow,
 )
 from .access import can_moderate, can_view_event
-from .capture import item_json, login_required, room_changes_since, snapshot
+from .capture import item_json, login_required, room_changes_since, snapshot, snapshots
 from .live import (
     CONTROL,
     Outcome,
@@ -97,12 +97,15 @@ def event_statements(event: Event) -> list[Statement]:
 
 
 def plenary_snapshot(event: Event) -> dict:
-    """Statements of the event, with the plenary sequence they are current to."""
+    """Statements of the event, with the plenary sequence they are current to (built once per sequence)."""
+    statements = snapshots.get(("plenary", event.id, event.plenary_seq),
+                               lambda: {"statements": [statement_json(s) for s in event_statements(event)]})
     return {
         "event": event.id,
         "seq": event.plenary_seq,
+        # Not cached: renaming a category moves no sequence.
         "sections": [{"key": key, "name": name} for key, name in sections(event)],
-        "statements": [statement_json(s) for s in event_statements(event)],
+        **statements,
     }
 
 
