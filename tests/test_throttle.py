@@ -13,6 +13,7 @@ from facilitator.extensions import db
 from facilitator.services import capture
 from facilitator.services.events import event_rooms
 from facilitator.services.throttle import Limiter, MemoryStore, RedisStore, limiter_for
+from facilitator.services.voting import join_code
 
 from .conftest import PASSWORD
 
@@ -215,3 +216,22 @@ def test_snapshot_calls_are_limited_per_address_across_sockets_and_logins(app, l
     assert [a["ok"] for a in answers] == [True] * 15 + [False]
     assert refused["error"] == "rate_limited" and 0 < refused["retry_after"] <= 60
     assert elsewhere["ok"]
+
+
+# Join codes ----------------------------------------------------------------------------------------------
+
+
+def test_guessing_join_codes_is_slowed_per_address(app, demo_event, clock):
+    code = join_code(demo_event)
+    db.session.commit()
+    guesser = from_address(app, "10.7.7.7")
+    answers = [guesser.get(f"/j/WRONG{n}").status_code for n in range(150)]
+    assert answers.count(404) == 30 and answers.count(429) == 120
+
+    page = guesser.get(f"/j/{code}")  # even the right code waits: otherwise guessing would go on
+    assert page.status_code == 429 and "Too many wrong codes" in page.get_data(as_text=True)
+    form = guesser.post("/join", data={"code": code})
+    assert form.status_code == 429 and "Wait 1 second and try again." in form.get_data(as_text=True)
+    assert from_address(app, "10.8.8.8").get(f"/j/{code}").status_code == 302  # the rest of the hall
+    clock.advance(int(page.headers["Retry-After"]))
+    assert guesser.get(f"/j/{code}").status_code == 302
