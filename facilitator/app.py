@@ -6,6 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import MIGRATIONS_DIR, PROJECT_ROOT
 from .config import Config, load_secret_key
@@ -39,6 +40,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
     )
+    app.wsgi_app = trust_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])  # around Socket.IO's too
     with app.app_context():
         _tune_sqlite(app)
     app.extensions["limiter"] = limiter_for(app.config)
@@ -60,6 +62,12 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     return app
+
+
+def trust_proxies(wsgi_app, count: int):
+    """Behind `count` reverse proxies every request comes from the nearest one: read the client's address
+    from X-Forwarded-For, so per-address limits count people, not the proxy."""
+    return ProxyFix(wsgi_app, x_for=count) if count else wsgi_app
 
 
 def settle_for_serving() -> None:

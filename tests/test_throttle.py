@@ -235,3 +235,20 @@ def test_guessing_join_codes_is_slowed_per_address(app, demo_event, clock):
     assert from_address(app, "10.8.8.8").get(f"/j/{code}").status_code == 302  # the rest of the hall
     clock.advance(int(page.headers["Retry-After"]))
     assert guesser.get(f"/j/{code}").status_code == 302
+
+
+# Behind a reverse proxy ----------------------------------------------------------------------------------
+
+
+def test_behind_a_trusted_proxy_each_client_address_counts_on_its_own(app, monkeypatch):
+    from facilitator.app import trust_proxies
+
+    monkeypatch.setattr(app, "wsgi_app", trust_proxies(app.wsgi_app, 1))  # as create_app does with TRUSTED_PROXIES=1
+    nginx = app.test_client()  # every request arrives from the proxy's address
+
+    def attempt(client_address: str, username: str) -> int:
+        return nginx.post("/login", data={"username": username, "password": "wrong"},
+                          headers={"X-Forwarded-For": client_address}).status_code
+
+    assert [attempt("10.9.9.1", f"user{n}") for n in range(31)].count(429) == 1
+    assert attempt("10.9.9.2", "someone") == 401  # another client behind the same proxy is not held up
