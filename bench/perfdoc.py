@@ -344,16 +344,18 @@ class Page:
     @staticmethod
     def limiter_note() -> str:
         try:
-            from facilitator.realtime.handlers import event_budget
+            from facilitator.services.throttle import EVENTS_PER_SOCKET as events
+            from facilitator.services.throttle import SNAPSHOTS_PER_SOCKET as snapshots
 
-            budget = f"events per socket ({event_budget.rate:g}/s, bursts of {event_budget.burst:g})"
+            budget = (f"{events.limit} events per socket per {events.window:g} s and {snapshots.limit} snapshot calls "
+                      f"(join, sync) per socket per {snapshots.window:g} s")
         except Exception:  # noqa: BLE001 - the note stays useful without the numbers
-            budget = "events per socket"
-        return ("- **Rate limits.** There is no per-IP rate limiter: the app limits failed logins per (username, "
-                f"address) and {budget}. So the loopback load, hundreds of sockets from 127.0.0.1, is not "
-                "throttled as one client; a per-IP limiter added later must not throttle it either (the benchmark "
-                "is many clients behind one address, as a venue behind one NAT is). The benchmark sends each B2 "
-                "burst on a fresh connection, as an outbox flushing after a reconnect would.")
+            budget = "events and snapshot calls per socket"
+        return ("- **Rate limits.** The app limits failed logins per account and per address, "
+                f"{budget}, and snapshot calls per address. All the load comes from 127.0.0.1, as a venue behind one "
+                "NAT would, so the benchmark servers raise the per-address snapshot budget "
+                "(SNAPSHOTS_PER_ADDRESS_PER_MINUTE) out of reach; every call is still counted. The benchmark sends "
+                "each B2 burst on a fresh connection, as an outbox flushing after a reconnect would.")
 
     def render(self) -> str:
         m, r = self.machine, self.r

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import MIGRATIONS_DIR, PROJECT_ROOT
 from .config import Config, load_secret_key
 from .extensions import csrf, db, login_manager, migrate, socketio
+from .services.throttle import limiter_for
 
 
 def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
@@ -38,8 +40,10 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
     )
+    app.wsgi_app = trust_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])  # around Socket.IO's too
     with app.app_context():
         _tune_sqlite(app)
+    app.extensions["limiter"] = limiter_for(app.config)
 
     from . import api, auth, capture, main, plenary, setup
     from .errors import register_error_handlers
@@ -58,6 +62,12 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     return app
+
+
+def trust_proxies(wsgi_app, count: int):
+    """Behind `count` reverse proxies every request comes from the nearest one: read the client's address
+    from X-Forwarded-For, so per-address limits count people, not the proxy."""
+    return ProxyFix(wsgi_app, x_for=count) if count else wsgi_app
 
 
 def settle_for_serving() -> None:

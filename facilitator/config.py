@@ -49,6 +49,12 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
     MAX_ITEM_LENGTH = int(os.environ.get("MAX_ITEM_LENGTH", "4000"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None  # e.g. https://facilitator.example.org
+    # Snapshot calls (join, sync, plenary:join) per client address and minute: a hall of boards and phones
+    # behind one venue NAT address joins at once (and the benchmarks' hundreds of sockets all come from 127.0.0.1).
+    SNAPSHOTS_PER_ADDRESS_PER_MINUTE = int(os.environ.get("SNAPSHOTS_PER_ADDRESS_PER_MINUTE", "1200"))
+    # Reverse proxies in front (nginx, a load balancer; docs/deployment.md): their X-Forwarded-For is trusted,
+    # so per-address limits count clients, not the proxy. 0: clients connect directly.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 
     SESSION_COOKIE_HTTPONLY = True

@@ -105,14 +105,36 @@ def app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+class FakeClock:
+    """The rate limits' clock in tests: time moves only when a test says so, however busy the machine is."""
+
+    def __init__(self, now: float = 1_700_000_000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def clock(app) -> FakeClock:
+    """Every test's rate limits start empty, on a clock that stands still until the test advances it."""
+    limiter = app.extensions["limiter"]
+    limiter.clock = FakeClock()
+    yield limiter.clock
+    limiter.store.clear()
+
+
 @pytest.fixture(autouse=True)
 def app_context(app):
-    """Each test runs in an app context and leaves every table empty (and login throttling reset) behind it."""
-    from facilitator.auth.routes import failed_logins
+    """Each test runs in an app context and leaves every table empty (and the snapshot cache) behind it."""
+    from facilitator.services.capture import snapshots
 
     with app.app_context():
         yield
-        failed_logins.clear()
+        snapshots.clear()  # the next test's rooms reuse these ids from sequence 0
         db.session.rollback()
         db.session.remove()
         tables = [t for t in reversed(db.metadata.sorted_tables)]

@@ -1,18 +1,18 @@
+import secrets
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db, login_manager
 from ..models import User
 from ..services.accounts import authenticate, end_login, start_login, user_of_login
-from ..services.throttle import FailedLogins
+from ..services.throttle import LOGINS_PER_ACCOUNT, LOGINS_PER_ADDRESS, limiter, wait_message
 from . import bp
-
-failed_logins = FailedLogins()
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to open this page."
@@ -20,6 +20,8 @@ login_manager.session_protection = "basic"
 
 
 LOGIN_TOKEN = "login"  # session key: the LoginSession this browser holds
+KNOWN_DEVICE = "known_device"  # cookie: this browser logged in as this user before
+KNOWN_DEVICE_DAYS = 90
 
 
 @login_manager.user_loader
@@ -42,6 +44,26 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="known-device")
+
+
+def _login_scopes(username: str, address: str) -> list:
+    """Where failures count and waits apply.
+
+    Failures slow down the account from every address and the address across accounts. A browser that
+    logged in as this user before counts on its own instead: whoever guesses the owner's password from
+    elsewhere cannot keep the owner out (the wait is capped, and the owner's own browser is not held up).
+    """
+    try:
+        known = _devices().loads(request.cookies.get(KNOWN_DEVICE, ""), max_age=KNOWN_DEVICE_DAYS * 86400)
+    except BadData:
+        known = None
+    if isinstance(known, list) and len(known) == 2 and known[0] == username:
+        return [(LOGINS_PER_ACCOUNT, f"{username}:device:{known[1]}")]
+    return [(LOGINS_PER_ACCOUNT, username), (LOGINS_PER_ADDRESS, address)]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Show the login form; on success go where the user was heading."""
@@ -49,20 +71,25 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        address = request.remote_addr or "unknown"
-        wait = failed_logins.retry_after(form.username.data, address)
+        username = form.username.data.strip().lower()
+        scopes = _login_scopes(username, request.remote_addr or "unknown")
+        wait = limiter().wait(*scopes)
         if wait:
-            flash(f"Too many failed attempts. Try again in {(wait + 59) // 60} minute(s).", "error")
-            return render_template("auth/login.html", form=form), 429
+            # Refused before the password is checked, even a right one: otherwise guessing would go on.
+            flash(f"Too many failed attempts. {wait_message(wait)}", "error")
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = authenticate(form.username.data, form.password.data)
         if user:
-            failed_logins.succeeded(form.username.data, address)
             session.permanent = True  # the cookie outlives the browser window, up to LOGIN_HOURS
             session[LOGIN_TOKEN] = start_login(user, current_app.config["LOGIN_HOURS"])
             db.session.commit()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-        failed_logins.failed(form.username.data, address)
+            response = redirect(_safe_next(request.args.get("next")))
+            response.set_cookie(KNOWN_DEVICE, _devices().dumps([username, secrets.token_urlsafe(8)]),
+                                max_age=KNOWN_DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
+                                secure=current_app.config["SESSION_COOKIE_SECURE"])
+            return response
+        limiter().failed(*scopes)
         flash("Wrong username or password.", "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)

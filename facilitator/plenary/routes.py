@@ -13,6 +13,7 @@ from ..services import voting
 from ..services.access import can_moderate, can_view_event, is_secretariat
 from ..services.conclusions import sections
 from ..services.live import Refusal
+from ..services.throttle import JOIN_CODES_PER_ADDRESS, limiter, wait_message
 from . import bp
 
 
@@ -96,13 +97,26 @@ def join_qr(event_id: int):
     return Response(out.getvalue(), mimetype="image/svg+xml")
 
 
+def _code_wait() -> int:
+    return limiter().wait((JOIN_CODES_PER_ADDRESS, request.remote_addr or "unknown"))
+
+
+def _wrong_code() -> None:
+    limiter().failed((JOIN_CODES_PER_ADDRESS, request.remote_addr or "unknown"))
+
+
 @bp.route("/join", methods=["GET", "POST"])
 def join():
     """Participants type the code shown on the projector (no account needed)."""
     if request.method == "POST":
+        wait = _code_wait()
+        if wait:
+            flash(f"Too many wrong codes from your network. {wait_message(wait)}", "error")
+            return render_template("plenary/join.html"), 429, {"Retry-After": str(wait)}
         event = voting.event_by_code(request.form.get("code", ""))
         if event is not None:
             return redirect(url_for("plenary.join_with_code", code=event.join_code))
+        _wrong_code()
         flash("That code is not known. Check the code on the screen and try again.", "error")
         return render_template("plenary/join.html"), 404
     return render_template("plenary/join.html")
@@ -111,7 +125,16 @@ def join():
 @bp.route("/j/<code>")
 def join_with_code(code: str):
     """The link in the QR code: remembers the event for this device, then shows the voting page."""
-    event = voting.event_by_code(code) or abort(404)
+    wait = _code_wait()
+    if wait:
+        # Checked before the code, even a right one: otherwise guessing would go on behind the refusals.
+        message = f"Too many wrong codes were tried from your network. {wait_message(wait)}"
+        return render_template("errors/error.html", code=429, title="Too many tries", message=message), 429, {
+            "Retry-After": str(wait)}
+    event = voting.event_by_code(code)
+    if event is None:
+        _wrong_code()
+        abort(404)
     session[PARTICIPANT_EVENTS] = sorted(set(session.get(PARTICIPANT_EVENTS, [])) | {event.id})
     session.setdefault(BALLOT, secrets.token_urlsafe(16))
     return redirect(url_for("plenary.vote", event_id=event.id))

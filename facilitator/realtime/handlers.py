@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
@@ -17,7 +17,7 @@ from .. import faults
 from ..extensions import db, socketio
 from ..services import capture
 from ..services.live import Refusal, invalid, room_stream
-from ..services.throttle import EventBudget
+from ..services.throttle import EVENTS_PER_SOCKET, SNAPSHOTS_PER_SOCKET, Budget, limiter
 from . import presence
 from .broadcast import emit_changes, emit_presence
 
@@ -27,19 +27,22 @@ PARTICIPANT_EVENTS = "participant_events"  # session key: events whose join code
 BALLOT = "ballot"  # session key: this device's voting ballot, one per device
 
 
-# A socket may send bursts (an outbox flushing after an outage) but not flood: the excess is refused
-# without being handled, so one noisy client cannot slow the other rooms.
-event_budget = EventBudget(rate=20, burst=200)
+def answers(handler=None, *, snapshot: bool = False):
+    """Turn refusals into error answers and unexpected failures into a logged, rolled-back server_error.
 
-
-def answers(handler):
-    """Turn refusals into error answers and unexpected failures into a logged, rolled-back server_error."""
+    Every event spends from its socket's budget; events that answer with snapshots (`snapshot=True`) also
+    from a tighter one per socket and one per address, so a flood of joins is refused before it costs anything.
+    """
+    if handler is None:
+        return functools.partial(answers, snapshot=snapshot)
 
     @functools.wraps(handler)
     def wrapper(*args):
-        if not event_budget.allow(request.sid):
-            return {"ok": False, "error": "rate_limited", "message": "Too many messages; wait a moment and resend."}
         try:
+            wait = limiter().spend(*_budgets(snapshot))
+            if wait:
+                return {"ok": False, "error": "rate_limited", "retry_after": wait,
+                        "message": f"Too many messages; nothing was done. Send it again in {wait} s."}
             return handler(*args)
         except Refusal as error:
             db.session.rollback()
@@ -50,6 +53,14 @@ def answers(handler):
             return {"ok": False, "error": "server_error", "message": "The server could not do this; nothing was saved."}
 
     return wrapper
+
+
+def _budgets(snapshot: bool) -> list[tuple[Budget, str]]:
+    budgets = [(EVENTS_PER_SOCKET, request.sid)]
+    if snapshot:
+        per_address = Budget("snapshots-address", current_app.config["SNAPSHOTS_PER_ADDRESS_PER_MINUTE"], 60)
+        budgets += [(SNAPSHOTS_PER_SOCKET, request.sid), (per_address, request.remote_addr or "unknown")]
+    return budgets
 
 
 def _granted_rooms() -> set[int]:
@@ -72,13 +83,12 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(*_reason):
     """Any browser: drop it from the presence lists of the rooms it was in."""
-    event_budget.forget(request.sid)
     for room_id, people in presence.leave_all(request.sid).items():
         emit_presence(room_id, people)
 
 
 @socketio.on("join")
-@answers
+@answers(snapshot=True)
 def on_join(data):
     """Capture page or board: start receiving a room's changes; answers with a snapshot or what was missed."""
     room = capture.get_room(_room_from(data))
@@ -107,7 +117,7 @@ def on_leave(data):
 
 
 @socketio.on("sync")
-@answers
+@answers(snapshot=True)
 def on_sync(data):
     """A client that saw a gap in the sequence: answers with the changes after `since` (or a snapshot)."""
     room = capture.get_room(_room_from(data))

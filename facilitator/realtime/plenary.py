@@ -47,7 +47,7 @@ def _since(value, field: str) -> int | None:
 
 
 @socketio.on("plenary:join")
-@answers
+@answers(snapshot=True)
 def on_plenary_join(data):
     """Plenary page, projector or voting page: statements (snapshot or missed changes) and the vote tally.
 

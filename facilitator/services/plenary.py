@@ -28,7 +28,7 @@ from ..models import (
     utcnow,
 )
 from .access import can_moderate, can_view_event
-from .capture import item_json, login_required, room_changes_since, snapshot
+from .capture import item_json, login_required, room_changes_since, snapshot, snapshots
 from .conclusions import numbers, sections
 from .live import (
     CONTROL,
@@ -76,24 +76,37 @@ def event_statements(event: Event) -> list[Statement]:
     )
 
 
-def statement_numbers(event: Event, statements: list[Statement] | None = None) -> dict[str, str]:
+def statement_numbers(event: Event, statements: list[Statement] | None = None,
+                      order: tuple[str, ...] | None = None) -> dict[str, str]:
     """The label of every active statement of the event (client id -> "(a)"), by the event's numbering."""
     active = [s for s in (event_statements(event) if statements is None else statements)
               if s.state is ItemState.ACTIVE]
-    by_section = [[s.client_id for s in active if s.section == key] for key, _ in sections(event)]
+    order = order if order is not None else tuple(key for key, _ in sections(event))
+    by_section = [[s.client_id for s in active if s.section == key] for key in order]
     return numbers(by_section, event.continuous_numbering)
 
 
 def plenary_snapshot(event: Event) -> dict:
-    """Statements of the event, with the plenary sequence they are current to."""
-    statements = event_statements(event)
-    labels = statement_numbers(event, statements)
+    """Statements of the event, with the plenary sequence they are current to.
+
+    The statements are built once per sequence and numbering: the sections are read fresh, since renaming or
+    reordering them, or changing the numbering, moves no sequence.
+    """
+    section_list = sections(event)
+    order = tuple(key for key, _ in section_list)
+
+    def build() -> dict:
+        statements = event_statements(event)
+        labels = statement_numbers(event, statements, order)
+        return {"statements": [statement_json(s, labels) for s in statements]}
+
+    statements = snapshots.get(("plenary", event.id, event.plenary_seq, event.continuous_numbering, order), build)
     return {
         "event": event.id,
         "seq": event.plenary_seq,
         "continuous_numbering": event.continuous_numbering,
-        "sections": [{"key": key, "name": name} for key, name in sections(event)],
-        "statements": [statement_json(s, labels) for s in statements],
+        "sections": [{"key": key, "name": name} for key, name in section_list],
+        **statements,
     }
 
 

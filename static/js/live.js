@@ -88,6 +88,11 @@ export class RoomConnection extends LiveSocket {
       if (!answer || answer.ok !== true) {
         const message = (answer && answer.message) || "The server refused to open this room.";
         this._connection(answer && answer.error === "forbidden" ? "denied" : "error", message);
+        // Too many joins from this network for now: join again when the server says it will answer.
+        if (answer && answer.error === "rate_limited" && this.socket.connected) {
+          const wait = Math.max(1, Number(answer.retry_after) || 5) * 1000;
+          this._joinRetry = setTimeout(() => this.socket.connected && this._join(), wait);
+        }
         return;
       }
       this.canWrite = Boolean(answer.can_write);

@@ -165,8 +165,9 @@ export class PlenaryConnection extends LiveSocket {
         if (answer && answer.error === "forbidden") this._connection("denied", message);
         else {
           this._connection("error", message);
-          // A server error may pass (a restart, a busy database): try again a little later.
-          if (this.socket.connected) this._joinRetry = setTimeout(() => this.socket.connected && this._join(!this.ready), 5000);
+          // A server error may pass (a restart, a busy database), and a rate limit (retry_after) does: try again.
+          const wait = Math.max(1, Number(answer && answer.retry_after) || 5) * 1000;
+          if (this.socket.connected) this._joinRetry = setTimeout(() => this.socket.connected && this._join(!this.ready), wait);
         }
         return;
       }
