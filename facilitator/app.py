@@ -37,6 +37,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER_BYTES"],
     )
     with app.app_context():
         _tune_sqlite(app)
