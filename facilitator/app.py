@@ -39,6 +39,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER_BYTES"],
     )
     app.wsgi_app = trust_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])  # around Socket.IO's too
     with app.app_context():

@@ -5,13 +5,41 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .services.text import UNSTORABLE, problem
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def _unstorable_field() -> tuple[str, str] | None:
+    """The first query parameter, form field or upload name holding a character that cannot be stored."""
+    for source in (request.args, request.form):
+        for name, value in source.items(multi=True):
+            wrong = problem(name) or problem(value)
+            if wrong:
+                return UNSTORABLE.sub("\ufffd", name), wrong
+    for name, upload in request.files.items(multi=True):
+        wrong = problem(upload.filename or "")
+        if wrong:
+            return name, f"file name {wrong}"
+    return None
+
+
 def register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def refuse_unstorable_input():
+        """Every form and query string at once (services/text.py): a clear refusal naming the field, never a 500."""
+        found = _unstorable_field()
+        if found is None:
+            return None
+        name, wrong = found
+        message = f"The field “{name}” {wrong}. Nothing was saved."
+        if _wants_json():
+            return jsonify(ok=False, error="invalid", field=name, message=message), 400
+        return render_template("errors/error.html", code=400, title="Not saved",
+                               message=message + " Go back: what you typed is still in the form."), 400
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         """A form posted without a valid token: usually a page left open from before a restart."""

@@ -5,7 +5,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from facilitator.extensions import db
+from facilitator.extensions import db, socketio
 from facilitator.models import Item, ItemRevision
 from facilitator.services.events import event_rooms
 
@@ -266,3 +266,23 @@ def test_appending_moves_no_other_item_and_inserting_renumbers(rapporteur, room)
     items = rapporteur.emit("join", {"room": room.id, "since": None})["items"]
     ordered = [i["text"] for i in sorted(items, key=lambda i: i["position"]) if i["state"] == "active"]
     assert ordered == ["Put first", "First", "Third", "Appended"]
+
+
+def test_the_capture_page_sends_nothing_the_socket_would_drop_unanswered(app, client, login, socket_client, room):
+    """The page refuses to send a mutation over MAX_MESSAGE_BYTES (static/js/outbox.js); the socket closes
+    unanswered only far above it, and anything up to it gets a clear answer, so nothing loops in the outbox."""
+    limit = app.config["MAX_MESSAGE_BYTES"]
+    assert socketio.server.eio.max_http_buffer_size >= 4 * limit  # a polling POST may carry a few messages
+    assert app.config["MAX_ITEM_LENGTH"] * 6 + 1024 <= limit  # a full-length item as JSON still fits
+    login(client, "rapporteur", "rapporteur-demo")
+    page = client.get(f"/rooms/{room.id}/capture").get_data(as_text=True)
+    assert f'data-max-message-bytes="{limit}"' in page
+    sock = socket_client(client)
+    before = table_counts()
+
+    answer = sock.emit("mutate", {"room": room.id, "op": "create", "mutation_id": new_id(), "item": new_id(),
+                                  "category": "challenge", "text": "x" * (limit - 300)})
+
+    assert (answer["ok"], answer["error"], answer["field"]) == (False, "invalid", "text")
+    assert "at most" in answer["message"]
+    assert table_counts() == before

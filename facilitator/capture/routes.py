@@ -34,6 +34,7 @@ def _page_config(room: Room, can_write: bool) -> dict:
         "user": current_user.id if current_user.is_authenticated else "guest",
         "can-write": "true" if can_write else "false",
         "max-length": current_app.config["MAX_ITEM_LENGTH"],
+        "max-message-bytes": current_app.config["MAX_MESSAGE_BYTES"],
     }
 
 

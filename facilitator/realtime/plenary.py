@@ -15,7 +15,7 @@ from ..services import plenary, voting
 from ..services.access import can_moderate, can_view_event
 from ..services.capture import item_json, login_required
 from ..services.events import event_rooms
-from ..services.live import Refusal, event_stream, invalid, room_stream
+from ..services.live import Refusal, event_stream, invalid, refuse_unstorable, room_stream
 from ..services.suggestions import Candidate, suggest
 from .broadcast import emit_changes, emit_tally
 from .handlers import BALLOT, PARTICIPANT_EVENTS, answers
@@ -117,6 +117,7 @@ def on_dismiss(data):
     ids = data.get("items")
     if not isinstance(ids, list) or len(ids) < 2 or not all(isinstance(i, str) for i in ids):
         raise invalid("items: the ids of the suggested items", "items")
+    refuse_unstorable({"items": ids})
     key = _key(ids)
     if db.session.scalar(sa.select(DismissedSuggestion.id).where(
             DismissedSuggestion.event_id == event.id, DismissedSuggestion.key == key)) is None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Change, Mutation, User
+from .text import dotted, find_unstorable, problem
 
 _SQLITE_WRITE_LOCK = threading.Lock()
 # How many missed changes a reconnecting client is sent before a full snapshot is cheaper.
@@ -76,6 +77,7 @@ def validate(model: type[BaseModel], data: Any, uuids: tuple[str, ...] = ()):
     """Check a payload against a pydantic model; the first problem becomes an `invalid` answer naming the field."""
     if not isinstance(data, dict):
         raise invalid("The message must be a JSON object.")
+    refuse_unstorable(data)
     try:
         return model.model_validate({**data, **{key: as_uuid(data, key) for key in uuids}})
     except ValidationError as exc:
@@ -85,8 +87,19 @@ def validate(model: type[BaseModel], data: Any, uuids: tuple[str, ...] = ()):
         raise invalid(f"{field}: {message}" if field else message, field) from None
 
 
+def refuse_unstorable(data: Any) -> None:
+    """Refuse a message holding a string that cannot be stored (services/text.py), naming the field."""
+    found = find_unstorable(data)
+    if found is not None:
+        field = dotted(found[0])
+        raise invalid(f"{field}: {found[1]}" if field else found[1], field)
+
+
 def clean_text(text: str) -> str:
     """Trim, drop control characters, unify line ends, and enforce the configured maximum length."""
+    wrong = problem(text)
+    if wrong:
+        raise invalid(f"text: {wrong}", "text")
     text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")).strip()
     if not text:
         raise invalid("text: some text is needed", "text")

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from ..models import SessionKind
+from .text import find_unstorable
 
 FORMAT = "facilitator-programme/1"
 
@@ -187,6 +188,9 @@ def parse_programme(text: str | bytes) -> ProgrammeIn:
         raise ProgrammeError([(where, f"not valid YAML or JSON: {problem}")]) from None
     if not isinstance(data, dict):
         raise ProgrammeError([("", "the file must hold a mapping with at least an `event` section")])
+    unstorable = find_unstorable(data)  # e.g. "\ud800" or "\0" written as an escape in a quoted string
+    if unstorable is not None:
+        raise ProgrammeError([(_place(unstorable[0]), unstorable[1])])
     if data.get("format", FORMAT) != FORMAT:
         raise ProgrammeError([("format", f"unsupported format {data.get('format')!r}; expected {FORMAT!r}")])
     try:

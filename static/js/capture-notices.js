@@ -1,5 +1,6 @@
-// Notices: changes the server refused (a conflict, invalid text, a deleted item...), shown on the item (or
-// at the top of its category) with the user's own text, and a way to apply it again, edit it or put it back
+// Notices: changes the server refused (a conflict, invalid text, a deleted item...) or that the outbox gave up
+// on (it failed again and again, or is too large to send), shown on the item (or at the top of its category)
+// with the user's own text, a way to copy it, and a way to apply it again, edit it, try again or put it back
 // in the box. They are kept in localStorage, so a reload does not lose the user's words.
 //
 // Adds to the page: addNotice, rejected, renderNotices.
@@ -58,6 +59,8 @@ export function setupNotices(page) {
       invalid: "The server refused this change.",
       not_found: "This item no longer exists.",
       forbidden: "You may not write in this room.",
+      failed: "The server could not save this change.",
+      too_large: "This change is too large to send.",
     };
     const message = answer.message || defaults[answer.error] || "This change was not saved.";
     addNotice({
@@ -101,6 +104,30 @@ export function setupNotices(page) {
     page.focusAfterRender = notice.itemId;
   }
 
+  /** "Try again": the same mutations once more (same ids: one the server did save meanwhile is not
+   *  applied twice), at the end of the queue. */
+  function tryAgain(notice) {
+    for (const m of notice.mutations) page.outbox.enqueue(m);
+    page.focusAfterRender = notice.itemId;
+  }
+
+  /** "Copy text": to the clipboard; where the browser does not allow that, select it for Ctrl+C. */
+  function copyText(node, text) {
+    const shown = node.querySelector(".notice-mine-text");
+    const select = () => {
+      const range = document.createRange();
+      range.selectNodeContents(shown);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      page.announce("The text is selected: press Control+C to copy it.");
+    };
+    if (!navigator.clipboard || !window.isSecureContext) {
+      select();
+      return;
+    }
+    navigator.clipboard.writeText(text).then(() => page.announce("Text copied."), select);
+  }
+
   function putBack(notice, text) {
     const column = columns.get(notice.category) || firstColumn;
     page.activateTab(column.key);
@@ -132,7 +159,12 @@ export function setupNotices(page) {
       actions.append(b);
     };
     const createOnly = notice.mutations.every((m) => m.op === "create");
-    if (onItem && notice.error === "conflict" && !createOnly) {
+    if (notice.error === "failed") {
+      button("Try again", "notice-retry", () => {
+        removeNotice(notice.key);
+        tryAgain(notice);
+      });
+    } else if (onItem && notice.error === "conflict" && !createOnly) {
       button("Apply my version again", "notice-apply", () => {
         removeNotice(notice.key);
         applyAgain(notice);
@@ -154,7 +186,9 @@ export function setupNotices(page) {
         putBack(notice, text);
       });
     }
-    button("Dismiss", "button-secondary notice-dismiss", () => {
+    if (text !== null) button("Copy text", "button-secondary notice-copy", () => copyText(node, text));
+    // Closing a notice that holds the user's unsaved words throws them away: say so.
+    button(text !== null ? "Discard" : "Dismiss", "button-secondary notice-dismiss", () => {
       const hadFocus = removeNotice(notice.key);
       if (hadFocus) page.focusAfterRender = elements.get(notice.itemId) || (columns.get(notice.category) || firstColumn).input;
     });

@@ -129,6 +129,7 @@ function start(root) {
   const outbox = new Outbox({
     user: config.user,
     room: config.room,
+    maxBytes: config.maxMessageBytes,
     onChange: () => page.scheduleRender(),
     onAck: (entry, answer) => {
       if (answer.item && answer.item.room === config.room) live.acknowledge(answer.item);

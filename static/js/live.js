@@ -285,6 +285,7 @@ export function pageConfig(root) {
     user: data.user,
     canWrite: data.canWrite === "true",
     maxLength: Number.parseInt(data.maxLength, 10) || 4000,
+    maxMessageBytes: Number.parseInt(data.maxMessageBytes, 10) || undefined,
   };
 }
 

@@ -4,7 +4,10 @@
 // it. Mutations go out one at a time, in order, only while the room is joined and caught up. An `ok` answer
 // removes the mutation; a refusal (conflict, invalid, not_found, forbidden) removes it, and every later
 // mutation of the same item (they were built on top of it), and hands them to the page so that it can show
-// them with the user's text; a server error, a timeout or a lost connection keeps it for a later retry.
+// them with the user's text. A lost connection or a rate_limited answer keeps it for a later retry. So that
+// one mutation never holds up the ones behind it, it is also handed to the page as "failed" after
+// MAX_FAILURES server errors (or sends unanswered while connected) in a row, and as "too_large", unsent, when
+// it is bigger than `maxBytes` (the server's MAX_MESSAGE_BYTES: far under what the socket carries).
 //
 // `overlay()` applies the queued mutations on top of the server's items, which is what the page shows:
 // a new item appears at once (marked pending), also after a reload, since the outbox is read back on load.
@@ -12,6 +15,8 @@
 const ACK_TIMEOUT_MS = 10000;
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 const REFUSALS = new Set(["conflict", "invalid", "not_found", "forbidden"]);
+const MAX_FAILURES = 5; // failures in a row of one mutation before it is handed to the page
+const MAX_BYTES = 64 * 1024;
 const FIELDS = ["room", "op", "mutation_id", "item", "base_version", "text", "category", "position", "key_point", "question"];
 
 export function newId() {
@@ -25,8 +30,9 @@ export function newId() {
 }
 
 export class Outbox {
-  constructor({ user, room, onChange, onAck, onReject, onStorageError, onLoginRequired } = {}) {
+  constructor({ user, room, maxBytes, onChange, onAck, onReject, onStorageError, onLoginRequired } = {}) {
     this.room = room;
+    this.maxBytes = maxBytes || MAX_BYTES;
     this.key = `facilitator.outbox.${user}.${room}`;
     this.callbacks = { onChange, onAck, onReject, onStorageError, onLoginRequired };
     this.entries = this._load();
@@ -34,6 +40,7 @@ export class Outbox {
     this.joined = false; // the room is joined and caught up: sending is allowed
     this.sending = null; // mutation_id of the mutation waiting for its answer
     this.attempts = 0;
+    this.failures = { id: null, count: 0 }; // failures in a row of the mutation at the head
     this._retryTimer = null;
     this._generation = 0;
     window.addEventListener("storage", (event) => {
@@ -92,13 +99,20 @@ export class Outbox {
     if (this.sending || !this.joined || !this.socket || !this.socket.connected || this._retryTimer) return;
     const entry = this.entries[0];
     if (!entry) return;
+    const bytes = messageBytes(entry);
+    if (bytes > this.maxBytes) {
+      const kb = (n) => `${Math.ceil(n / 1024)} kB`;
+      this._giveUp(entry, { ok: false, error: "too_large",
+        message: `This change is too large to send (${kb(bytes)}; the limit is ${kb(this.maxBytes)}). Copy the text and split it.` });
+      return;
+    }
     const generation = this._generation;
     this.sending = entry.mutation_id;
     this.socket.timeout(ACK_TIMEOUT_MS).emit("mutate", entry, (err, answer) => {
       if (generation !== this._generation) return; // disconnected meanwhile: the rejoin resends it
       this.sending = null;
       if (err || !answer || typeof answer !== "object") {
-        this._retryLater(); // timed out: keep it
+        this._failedAgain(entry); // no answer in time, though still connected
         return;
       }
       if (answer.ok === true) {
@@ -106,19 +120,18 @@ export class Outbox {
         this._remove([entry.mutation_id]);
         this._call("onAck", entry, answer);
       } else if (REFUSALS.has(answer.error)) {
-        this.attempts = 0;
-        // Later mutations of this item were built on this one; sending them now could apply them to a
-        // version they were not made on. They are given back to the page with the refused one.
-        const later = this.entries.filter((e) => e.item === entry.item && e.mutation_id !== entry.mutation_id);
-        this._remove([entry.mutation_id, ...later.map((e) => e.mutation_id)]);
-        this._call("onReject", entry, answer, later);
+        this._giveUp(entry, answer);
+        return;
       } else if (answer.error === "login_required") {
         // Logged out in another tab, or the login expired: keep everything and stop sending; after the
         // next login this page (reloaded) finds the outbox in storage and sends it.
         this._call("onLoginRequired", entry, answer);
         return;
+      } else if (answer.error === "rate_limited") {
+        this._retryLater(); // sent too fast: not this mutation's fault
+        return;
       } else {
-        this._retryLater(); // server_error (nothing was saved) or an unknown answer: keep it
+        this._failedAgain(entry); // server_error (nothing was saved) or an unknown answer
         return;
       }
       this._changed();
@@ -138,6 +151,31 @@ export class Outbox {
   }
 
   // Internals -----------------------------------------------------------------------------------------
+
+  /** Take `entry` out of the queue, with the later mutations of its item (they were built on top of it,
+   *  and sending them now could apply them to a version they were not made on), and hand them to the page
+   *  to show with the user's text; then go on with the rest. */
+  _giveUp(entry, answer) {
+    this.attempts = 0;
+    const later = this.entries.filter((e) => e.item === entry.item && e.mutation_id !== entry.mutation_id);
+    this._remove([entry.mutation_id, ...later.map((e) => e.mutation_id)]);
+    this._call("onReject", entry, answer, later);
+    this._changed();
+    this.pump();
+  }
+
+  /** `entry` failed (a server error, or no answer while connected): retry later, or give up after
+   *  MAX_FAILURES in a row, so that it cannot hold up the mutations behind it. */
+  _failedAgain(entry) {
+    if (this.failures.id !== entry.mutation_id) this.failures = { id: entry.mutation_id, count: 0 };
+    this.failures.count += 1;
+    if (this.failures.count < MAX_FAILURES) {
+      this._retryLater();
+      return;
+    }
+    this._giveUp(entry, { ok: false, error: "failed",
+      message: `The server could not save this change (${MAX_FAILURES} tries). Try again, or copy the text.` });
+  }
 
   _retryLater() {
     const delay = BACKOFF_MS[Math.min(this.attempts, BACKOFF_MS.length - 1)];
@@ -188,6 +226,11 @@ export class Outbox {
       console.error(`facilitator: outbox ${name} failed`, error); // eslint-disable-line no-console
     }
   }
+}
+
+/** Bytes of a mutation as the socket sends it (UTF-8 JSON). */
+function messageBytes(entry) {
+  return new TextEncoder().encode(JSON.stringify(["mutate", entry])).length;
 }
 
 /**
