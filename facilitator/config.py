@@ -50,6 +50,9 @@ class Config:
     MAX_ITEM_LENGTH = int(os.environ.get("MAX_ITEM_LENGTH", "4000"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None  # e.g. https://facilitator.example.org
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
+    # LibreOffice, for the report's PDF: a command on the PATH or a full path; missing means "no PDF offered".
+    SOFFICE_PATH = os.environ.get("SOFFICE_PATH", "soffice")
+    PDF_TIMEOUT_SECONDS = float(os.environ.get("PDF_TIMEOUT_SECONDS", "180"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
