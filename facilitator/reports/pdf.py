@@ -178,16 +178,14 @@ class PdfJobs:
             return next((j for j in self._jobs.get(event_id, []) if j.key == key), None)
 
     def _next(self, event_id: int) -> PdfJob | None:
-        """The event's newest waiting job (older waiting ones are passed over: nobody needs them now)."""
+        """The event's oldest waiting job, marked as converting; None (and the event free) when none waits."""
         with self._lock:
             waiting = [j for j in self._jobs.get(event_id, []) if j.state == "pending" and j.step == "waiting"]
             if not waiting:
                 self._busy.discard(event_id)
                 return None
-            for stale in waiting[:-1]:
-                stale.state, stale.docx, stale.message = "failed", None, "A newer version of the report was requested."
-            waiting[-1].step = "converting"
-            return waiting[-1]
+            waiting[0].step = "converting"
+            return waiting[0]
 
     def _work(self, event_id: int) -> None:
         """Convert the event's waiting jobs one after the other (run in the background)."""
