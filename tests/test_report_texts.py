@@ -138,3 +138,21 @@ def test_a_save_without_the_csrf_token_is_refused(client, login, demo_event):
                            json={"text": "x", "base_version": 0}, headers={"Accept": "application/json"})
     assert response.status_code == 400 and response.json["error"] == "csrf"
     assert demo_event.introduction != "x"
+
+
+def test_two_saves_racing_to_the_same_version_give_one_conflict(client, login, demo_event, second, monkeypatch):
+    """The second save read the version before the first one committed: the unique version refuses it."""
+    from facilitator.services import report_texts
+
+    login(client, "secretariat", "secretariat-demo")
+    assert _save(client, demo_event, "conclusions", "The first save.", 0).json["version"] == 1
+    real_latest = report_texts._latest
+    reads = []
+    monkeypatch.setattr(report_texts, "_latest", lambda *a: real_latest(*a) if reads.append(1) or len(reads) > 1
+                        else None)
+    response = _save(second, demo_event, "conclusions", "The racing save.", 0)
+    assert response.status_code == 409 and response.json["text"] == "The first save."
+    db.session.refresh(demo_event)
+    assert demo_event.conclusions == "The first save."
+    kept = db.session.scalars(sa.select(ReportTextRevision.text).order_by(ReportTextRevision.id)).all()
+    assert kept == ["The first save.", "The racing save."]

@@ -30,9 +30,6 @@ export async function sendJson(url, body) {
   return { status: response.status, answer };
 }
 
-const form = document.getElementById("report-texts");
-if (form) start(form);
-
 function start(form) {
   const texts = [...form.querySelectorAll("[data-report-text]")].map((box) => new ReportText(box, form));
   const saveAll = document.getElementById("save-all");
@@ -173,3 +170,6 @@ function button(text, onClick) {
   b.addEventListener("click", onClick);
   return b;
 }
+
+const form = document.getElementById("report-texts");
+if (form) start(form);
