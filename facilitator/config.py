@@ -61,6 +61,9 @@ class Config:
     # so per-address limits count clients, not the proxy. 0: clients connect directly.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
+    # LibreOffice, for the report's PDF: a command on the PATH or a full path; missing means "no PDF offered".
+    SOFFICE_PATH = os.environ.get("SOFFICE_PATH", "soffice")
+    PDF_TIMEOUT_SECONDS = float(os.environ.get("PDF_TIMEOUT_SECONDS", "180"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

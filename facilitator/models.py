@@ -464,3 +464,27 @@ class LoginSession(db.Model):
     revoked_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime())
 
     user: so.Mapped[User] = so.relationship()
+
+
+class ReportTextRevision(db.Model):
+    """One save of a report text (introduction, disclaimer, conclusions, a session summary).
+
+    The text itself lives on its event or programme session; these rows give it a version (the highest
+    `version` saved) and keep every change. A save refused because it was based on an older version is kept
+    too, with `version` empty: two people writing the same text never lose either one's words.
+    """
+
+    __tablename__ = "report_text_revision"
+    __table_args__ = (sa.UniqueConstraint("event_id", "field", "version"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # No index of its own on event_id: the unique constraint's index starts with it.
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    field: so.Mapped[str] = so.mapped_column(sa.String(64))  # "introduction", ..., "summary-<session id>"
+    version: so.Mapped[Optional[int]]
+    base_version: so.Mapped[int]
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    author_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    saved_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    author: so.Mapped[Optional[User]] = so.relationship()

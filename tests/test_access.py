@@ -26,6 +26,7 @@ def ids(demo_event):
         "assignment_id": assignment.id,
         "room_id": event_rooms(demo_event)[0].id,
         "item_id": "00000000-0000-4000-8000-000000000000",
+        "field": "introduction",
     }
 
 

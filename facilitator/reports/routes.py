@@ -2,16 +2,19 @@
 
 import re
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from ..extensions import db
+from ..extensions import db, socketio
 from ..models import Event, ReportTemplate
 from ..services.access import is_secretariat
+from ..services.live import Refusal
 from ..services.report import export_csv, export_rows, report_data
+from ..services.report_texts import report_texts, save_text, set_text, text_versions
 from .docx_report import TemplateError, build_report, check_template
+from .pdf import NOT_INSTALLED, PdfJobs, available
 
 bp = Blueprint("reports", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -30,7 +33,7 @@ def _event(event_id: int) -> Event:
 
 def _filename(event: Event, extension: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", event.title).strip("-")[:60] or f"event-{event.id}"
-    return f"{slug}-outcome-report.{extension}" if extension == "docx" else f"{slug}-items.{extension}"
+    return f"{slug}-outcome-report.{extension}" if extension in ("docx", "pdf") else f"{slug}-items.{extension}"
 
 
 def _key_points_only() -> bool:
@@ -42,33 +45,69 @@ def _with_votes() -> bool:
     return request.args.get("votes") == "1"
 
 
+def _page(event: Event, drafts: dict[str, str] | None = None, conflicts: dict[str, dict] | None = None):
+    template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
+    pdf_job = _pdf_jobs().get(event.id, request.args.get("pdf", "")) if request.args.get("pdf") else None
+    return render_template("reports/report.html", event=event,
+                           report=report_data(event, _key_points_only(), with_votes=_with_votes()),
+                           key_points_only=_key_points_only(), with_votes=_with_votes(), template=template,
+                           template_form=TemplateForm(),
+                           texts={**report_texts(event), **(drafts or {})}, versions=text_versions(event),
+                           conflicts=conflicts or {}, pdf_job=pdf_job,
+                           pdf_missing=None if available(current_app.config["SOFFICE_PATH"]) else NOT_INSTALLED)
+
+
 @bp.route("/events/<int:event_id>/report")
 @login_required
 def report(event_id: int):
     """Preview of the report as it will be downloaded, with the texts the secretariat writes."""
-    event = _event(event_id)
-    template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
-    return render_template("reports/report.html", event=event,
-                           report=report_data(event, _key_points_only(), with_votes=_with_votes()),
-                           key_points_only=_key_points_only(), with_votes=_with_votes(), template=template,
-                           template_form=TemplateForm())
+    return _page(_event(event_id))
 
 
 @bp.route("/events/<int:event_id>/report/texts", methods=["POST"])
 @login_required
 def save_texts(event_id: int):
-    """Save the introduction, disclaimer, conclusions and session summaries in one go."""
+    """Save the page's texts in one go (the page without JavaScript; with it, each text saves by itself).
+    A text someone else saved meanwhile is not overwritten: the page comes back with both."""
     event = _event(event_id)
-    for field in ("introduction", "disclaimer", "conclusions"):
-        if field in request.form:
-            setattr(event, field, request.form[field].strip())
-    for entry in event.programme_sessions:
-        key = f"summary-{entry.id}"
-        if key in request.form:
-            entry.summary = request.form[key].strip()
+    drafts, conflicts = {}, {}
+    for field in report_texts(event):
+        if field not in request.form:
+            continue
+        base = request.form.get(f"version-{field}", type=int)
+        try:
+            if base is None:  # a form from before texts had versions
+                set_text(event, field, request.form[field], current_user)
+                continue
+            answer = save_text(current_user, event, field, request.form[field], base)
+        except Refusal as refusal:
+            answer = refusal.answer
+        if not answer["ok"]:
+            drafts[field], conflicts[field] = request.form[field], answer
     db.session.commit()
+    if conflicts:
+        flash("Some texts were not saved: see the notes beside them.", "error")
+        return _page(event, drafts, conflicts), 409
     flash("Report texts saved.", "success")
     return redirect(url_for("reports.report", event_id=event.id, scope=request.args.get("scope")))
+
+
+@bp.route("/events/<int:event_id>/report/texts/<field>", methods=["POST"])
+@login_required
+def save_one_text(event_id: int, field: str):
+    """Save one text: JSON {text, base_version}; answers ok with the new version, or a conflict with the
+    text someone else saved (409)."""
+    event = _event(event_id)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return jsonify(ok=False, error="invalid", message="Send a JSON object with text and base_version."), 400
+    try:
+        answer = save_text(current_user, event, field, data.get("text"), data.get("base_version"))
+    except Refusal as refusal:
+        db.session.rollback()
+        return jsonify(refusal.answer), 404 if refusal.answer.get("field") == "field" else 400
+    db.session.commit()
+    return jsonify(answer), 200 if answer["ok"] else 409
 
 
 @bp.route("/events/<int:event_id>/report/template", methods=["POST"])
@@ -136,3 +175,72 @@ def download_json(event_id: int):
     response = jsonify(event={"id": event.id, "title": event.title}, items=export_rows(event))
     response.headers["Content-Disposition"] = f'attachment; filename="{_filename(event, "json")}"'
     return response
+
+
+# PDF ---------------------------------------------------------------------------------------------------
+
+
+def _pdf_jobs() -> PdfJobs:
+    """This process's PDF conversions, made on first use."""
+    jobs = current_app.extensions.get("facilitator.pdf")
+    if jobs is None:
+        jobs = current_app.extensions["facilitator.pdf"] = PdfJobs(
+            current_app.config["SOFFICE_PATH"], current_app.config["PDF_TIMEOUT_SECONDS"],
+            socketio.start_background_task)
+    return jobs
+
+
+def _pdf_status(event: Event, job) -> dict:
+    answer = {"ok": job.state != "failed", **job.as_dict(),
+              "status_url": url_for("reports.pdf_status", event_id=event.id, job=job.key)}
+    if job.state == "done":
+        answer["download_url"] = url_for("reports.download_pdf", event_id=event.id, job=job.key)
+    if job.state == "failed":
+        answer["error"] = "conversion_failed"
+    return answer
+
+
+@bp.route("/events/<int:event_id>/report.pdf", methods=["POST"])
+@login_required
+def make_pdf(event_id: int):
+    """Start converting the report (as the .docx download would be now) to PDF, in the background."""
+    event = _event(event_id)
+    wants_json = request.is_json
+    if not available(current_app.config["SOFFICE_PATH"]):
+        if wants_json:
+            return jsonify(ok=False, error="unavailable", message=NOT_INSTALLED), 503
+        flash(NOT_INSTALLED, "error")
+        return redirect(url_for("reports.report", event_id=event.id))
+    template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
+    options = (request.get_json(silent=True) or {}) if wants_json else request.form
+    key_only, votes = options.get("scope") == "key", options.get("votes") in ("1", True)
+    data = build_report(report_data(event, key_only, with_votes=votes), template.data if template else None)
+    job = _pdf_jobs().request(event.id, data)
+    if wants_json:
+        return jsonify(_pdf_status(event, job)), 202
+    return redirect(url_for("reports.report", event_id=event.id, pdf=job.key, scope="key" if key_only else None,
+                            votes="1" if votes else None, _anchor="pdf"))
+
+
+@bp.route("/events/<int:event_id>/report.pdf/status")
+@login_required
+def pdf_status(event_id: int):
+    """Where a conversion is: pending, done (with the download address) or failed (with the reason)."""
+    event = _event(event_id)
+    job = _pdf_jobs().get(event.id, request.args.get("job", ""))
+    if job is None:
+        return jsonify(ok=False, error="not_found",
+                       message="This PDF is no longer on the server (it may have restarted): ask for it again."), 404
+    return jsonify(_pdf_status(event, job))
+
+
+@bp.route("/events/<int:event_id>/report.pdf")
+@login_required
+def download_pdf(event_id: int):
+    """A finished conversion's PDF."""
+    event = _event(event_id)
+    job = _pdf_jobs().get(event.id, request.args.get("job", ""))
+    if job is None or job.state != "done":
+        abort(404)
+    return Response(job.pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(event, "pdf")}"'})

@@ -26,6 +26,7 @@ from ..models import (
     Workshop,
 )
 from .accounts import assign
+from .report_texts import EVENT_TEXTS, set_text
 
 DEFAULT_CATEGORIES = [
     ("challenge", "Challenges"),
@@ -74,7 +75,10 @@ def add_default_sections(event: Event) -> None:
 def update_event(event: Event, **fields) -> Event:
     """Change the event's details (title, venue, dates, texts)."""
     for name, value in fields.items():
-        setattr(event, name, value)
+        if name in EVENT_TEXTS:  # report texts: their version moves with them (report page conflicts)
+            set_text(event, name, value or "")
+        else:
+            setattr(event, name, value)
     if event.start_date and event.end_date and event.end_date < event.start_date:
         raise SetupError("The end date is before the start date.")
     db.session.flush()
