@@ -116,6 +116,10 @@ def test_error_found_after_writing_started_leaves_nothing(monkeypatch):
     assert table_counts() == before
 
 
+def people(owner) -> list[tuple]:
+    return [(p.role, p.name, p.title, p.organisation, p.user_id) for p in owner.people]
+
+
 def test_export_then_import_gives_the_same_event_back():
     original = import_programme(demo_programme())
     db.session.commit()
@@ -131,10 +135,11 @@ def test_export_then_import_gives_the_same_event_back():
         return {
             "event": (event.title, event.subtitle, event.venue, event.start_date, event.end_date,
                       event.organisers, event.introduction, event.disclaimer),
-            "sessions": [(s.kind, s.title, s.day, s.start_time, s.end_time, s.chair, s.speakers, s.questions,
-                          s.description, s.round.number if s.round else None) for s in event.programme_sessions],
-            "workshops": [(w.number, w.title, w.description, w.questions, w.panellists) for w in event.workshops],
-            "rooms": sorted((r.round.number, r.workshop.number) for r in event_rooms(event)),
+            "sessions": [(s.kind, s.title, s.day, s.start_time, s.end_time, people(s), s.questions, s.description,
+                          s.round.number if s.round else None, s.in_report,
+                          s.capture_room.location if s.capture_room else None) for s in event.programme_sessions],
+            "workshops": [(w.number, w.title, w.description, w.questions, people(w)) for w in event.workshops],
+            "rooms": sorted((r.label, r.location) for r in event_rooms(event)),
             "categories": [(c.key, c.name) for c in event.categories],
         }
 
