@@ -37,11 +37,12 @@ def test_secretariat_builds_an_event_from_scratch(client, login, demo_event):
 
     response = client.post(f"{base}/programme", data={"kind": "workshop_round", "title": "Workshops",
                                                       "day": "2017-05-15", "start_time": "10:00", "end_time": "12:30",
-                                                      "people-0-order": "2", "people-0-role": "speaker",
-                                                      "people-0-name": "B. Expert",
-                                                      "people-1-order": "1", "people-1-role": "moderator",
-                                                      "people-1-name": "A. Expert", "people-1-organisation": "IOM",
-                                                      "people-2-order": "3", "people-2-role": "speaker"})
+                                                      "people_rows-0-order": "2", "people_rows-0-role": "speaker",
+                                                      "people_rows-0-name": "B. Expert",
+                                                      "people_rows-1-order": "1", "people_rows-1-role": "moderator",
+                                                      "people_rows-1-name": "A. Expert",
+                                                      "people_rows-1-organisation": "IOM",
+                                                      "people_rows-2-order": "3", "people_rows-2-role": "speaker"})
     assert response.status_code == 302
     entry = db.session.scalar(sa.select(ProgrammeSession).where(ProgrammeSession.event_id == event.id))
     assert [p.display for p in entry.people] == ["A. Expert, IOM", "B. Expert"] and entry.start_time.hour == 10

@@ -86,7 +86,7 @@ class ProgrammeSessionForm(FlaskForm):
     end_time = TimeField("Ends", validators=[Optional()])
     questions = LinesField("Main questions or topics (one per line)")
     description = TextAreaField("Description", filters=[_strip])
-    people = FieldList(FormField(PersonForm))
+    people_rows = FieldList(FormField(PersonForm))  # not `people`: the form must not read the model's list
     capture = BooleanField("Captured in a room of its own (rapporteurs write there; not for workshop rounds)")
     location = StringField("Location of its room", validators=[Length(max=200)], filters=[_strip],
                            description="e.g. Room A, 2nd floor")
@@ -100,7 +100,7 @@ class WorkshopForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=500)], filters=[_strip])
     description = TextAreaField("Description", filters=[_strip])
     questions = LinesField("Guiding questions (one per line)")
-    people = FieldList(FormField(PersonForm))
+    people_rows = FieldList(FormField(PersonForm))  # not `people`: the form must not read the model's list
     rounds = SelectMultipleField("Runs in", coerce=int, widget=ListWidget(prefix_label=False),
                                  option_widget=CheckboxInput(), validators=[Optional()])
     rounds_shown = HiddenField()  # "1" when the page showed the round boxes: none ticked then means none

@@ -162,7 +162,7 @@ def _save_session(entry: ProgrammeSession | None, form: ProgrammeSessionForm) ->
     fields = _fields(form, ProgrammeSessionForm.FIELDS)
     fields["kind"] = SessionKind(fields["kind"])
     in_report = {"yes": True, "no": False}.get(form.in_report.data)
-    people = _people(form.people)
+    people = _people(form.people_rows)
     if entry is None:
         entry = ops.add_programme_session(g.event, in_report=in_report, **fields)
     else:
@@ -179,7 +179,7 @@ def _save_session(entry: ProgrammeSession | None, form: ProgrammeSessionForm) ->
 def programme(event_id: int):
     """List the programme and add an entry to it."""
     form = ProgrammeSessionForm()
-    _fill_people(form.people, [], PersonRole.SPEAKER)
+    _fill_people(form.people_rows, [], PersonRole.SPEAKER)
     if form.validate_on_submit():
         response = _save(
             lambda: _save_session(None, form),
@@ -202,7 +202,7 @@ def edit_programme_session(event_id: int, session_id: int):
         form.in_report.data = "yes" if entry.in_report else "no"
         form.capture.data = entry.capture_room is not None
         form.location.data = entry.capture_room.location if entry.capture_room else ""
-    _fill_people(form.people, entry.people, PersonRole.SPEAKER)
+    _fill_people(form.people_rows, entry.people, PersonRole.SPEAKER)
     if form.validate_on_submit():
         response = _save(
             lambda: _save_session(entry, form),
@@ -247,7 +247,7 @@ def _workshop_form(workshop: Workshop | None = None) -> WorkshopForm:
         else:
             form.rounds.data = [room.round_id for room in workshop.rooms]
             form.location.data = ops.workshop_location(workshop)
-    _fill_people(form.people, workshop.people if workshop else [], PersonRole.PANELLIST)
+    _fill_people(form.people_rows, workshop.people if workshop else [], PersonRole.PANELLIST)
     return form
 
 
@@ -257,7 +257,7 @@ def _save_workshop(workshop: Workshop | None, form: WorkshopForm) -> Workshop:
     rounds = None  # without the round boxes (no rounds yet, or a script): every round, or as it was
     if form.rounds_shown.data == "1":
         rounds = [r for r in g.event.rounds if r.id in set(form.rounds.data or [])]
-    people = _people(form.people)
+    people = _people(form.people_rows)
     if workshop is None:
         workshop = ops.add_workshop(g.event, rounds=rounds, location=form.location.data or "", **fields)
     else:
