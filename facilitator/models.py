@@ -63,6 +63,23 @@ class SessionKind(str, enum.Enum):
         return self.value.replace("_", " ").capitalize()
 
 
+class PersonRole(str, enum.Enum):
+    """What a person does on a session or workshop; the report groups people by it."""
+
+    CHAIR = "chair"
+    MODERATOR = "moderator"
+    SPEAKER = "speaker"
+    PANELLIST = "panellist"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def plural(self) -> str:
+        return self.label + "s"
+
+
 class ItemState(str, enum.Enum):
     ACTIVE = "active"
     DELETED = "deleted"
@@ -173,14 +190,26 @@ class ProgrammeSession(db.Model):
     day: so.Mapped[Optional[date]]
     start_time: so.Mapped[Optional[time]]
     end_time: so.Mapped[Optional[time]]
-    chair: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
-    speakers: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     questions: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     summary: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")  # for the report
+    # Breaks and dinners stay in the programme but out of the report (contents, chapters, annex).
+    in_report: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
 
     event: so.Mapped[Event] = so.relationship(back_populates="programme_sessions")
     round: so.Mapped[Optional[Round]] = so.relationship(back_populates="programme_session")
+    people: so.Mapped[list[SessionPerson]] = so.relationship(
+        back_populates="programme_session", cascade="all, delete-orphan", order_by="SessionPerson.position"
+    )
+    # A panel, keynote or the plenary feedback captured by rapporteurs of its own.
+    capture_room: so.Mapped[Optional[Room]] = so.relationship(
+        back_populates="programme_session", cascade="all, delete-orphan"
+    )
+
+
+def default_in_report(kind: SessionKind) -> bool:
+    """Breaks (coffee, lunch, dinner and drinks) are left out of the report unless the secretariat says so."""
+    return kind is not SessionKind.BREAK
 
 
 class Workshop(db.Model):
@@ -192,10 +221,12 @@ class Workshop(db.Model):
     title: so.Mapped[str] = so.mapped_column(sa.String(500))
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     questions: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
-    panellists: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
 
     event: so.Mapped[Event] = so.relationship(back_populates="workshops")
     rooms: so.Mapped[list[Room]] = so.relationship(back_populates="workshop", cascade="all, delete-orphan")
+    people: so.Mapped[list[SessionPerson]] = so.relationship(
+        back_populates="workshop", cascade="all, delete-orphan", order_by="SessionPerson.position"
+    )
 
 
 class Round(db.Model):
@@ -219,29 +250,63 @@ class Round(db.Model):
 
 
 class Room(db.Model):
-    """One workshop in one round: where a rapporteur captures items."""
+    """Where rapporteurs capture items: one workshop in one round, or one programme session (a plenary panel,
+    a keynote, the plenary feedback) that has a capture room of its own."""
 
-    __table_args__ = (sa.UniqueConstraint("workshop_id", "round_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("workshop_id", "round_id"),
+        sa.CheckConstraint(
+            "(workshop_id IS NOT NULL AND round_id IS NOT NULL AND programme_session_id IS NULL)"
+            " OR (workshop_id IS NULL AND round_id IS NULL AND programme_session_id IS NOT NULL)",
+            name="workshop_or_session",
+        ),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
-    round_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    workshop_id: so.Mapped[Optional[int]] = so.mapped_column(
+        sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    round_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    programme_session_id: so.Mapped[Optional[int]] = so.mapped_column(
+        sa.ForeignKey("programme_session.id", ondelete="CASCADE"), unique=True
+    )
+    location: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")  # "Room A, 2nd floor"
     # The room's change sequence: bumped in the same transaction as every change, so it never skips or repeats.
     last_seq: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     # Secret part of the board's short link for participants without an account; made when first shown.
     board_token: so.Mapped[Optional[str]] = so.mapped_column(sa.String(32), unique=True)
 
-    workshop: so.Mapped[Workshop] = so.relationship(back_populates="rooms")
-    round: so.Mapped[Round] = so.relationship(back_populates="rooms")
+    event: so.Mapped[Event] = so.relationship()
+    workshop: so.Mapped[Optional[Workshop]] = so.relationship(back_populates="rooms")
+    round: so.Mapped[Optional[Round]] = so.relationship(back_populates="rooms")
+    programme_session: so.Mapped[Optional[ProgrammeSession]] = so.relationship(back_populates="capture_room")
     items: so.Mapped[list[Item]] = so.relationship(back_populates="room", cascade="all, delete-orphan")
 
     @property
-    def event_id(self) -> int:
-        return self.workshop.event_id
+    def label(self) -> str:
+        """Short, to tell rooms apart: "Workshop 3, Round 2", or the session's title."""
+        if self.programme_session is not None:
+            return self.programme_session.title
+        return f"Workshop {self.workshop.number}, {self.round.label}"
 
     @property
-    def label(self) -> str:
-        return f"Workshop {self.workshop.number}, {self.round.label}"
+    def title(self) -> str:
+        """The heading of the room's pages: "Workshop 3: Finance", or the session's title."""
+        if self.programme_session is not None:
+            return self.programme_session.title
+        return f"Workshop {self.workshop.number}: {self.workshop.title}"
+
+    @property
+    def subtitle(self) -> str:
+        """Shown after the title: the round ("Round 2"), or the session's kind ("Panel")."""
+        return self.programme_session.kind.label if self.programme_session is not None else self.round.label
+
+    @property
+    def questions(self) -> list[str]:
+        """The guiding questions items can answer: the workshop's, or the session's main questions."""
+        source = self.programme_session if self.programme_session is not None else self.workshop
+        return list(source.questions or [])
 
 
 class Category(db.Model):
@@ -325,6 +390,41 @@ class ItemRevision(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     item: so.Mapped[Item] = so.relationship(back_populates="revisions")
+
+
+class SessionPerson(db.Model):
+    """A chair, moderator, speaker or panellist of a programme session or of a workshop, in order.
+
+    `name` may be empty when the programme names only a function ("a representative of Europol").
+    """
+
+    __tablename__ = "session_person"
+    __table_args__ = (
+        sa.CheckConstraint("(programme_session_id IS NULL) <> (workshop_id IS NULL)", name="one_owner"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    programme_session_id: so.Mapped[Optional[int]] = so.mapped_column(
+        sa.ForeignKey("programme_session.id", ondelete="CASCADE"), index=True
+    )
+    workshop_id: so.Mapped[Optional[int]] = so.mapped_column(
+        sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    role: so.Mapped[PersonRole] = so.mapped_column(_enum(PersonRole, "person_role"))
+    name: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    title: so.Mapped[str] = so.mapped_column(sa.String(300), default="")  # "Head of Unit"
+    organisation: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    user_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    programme_session: so.Mapped[Optional[ProgrammeSession]] = so.relationship(back_populates="people")
+    workshop: so.Mapped[Optional[Workshop]] = so.relationship(back_populates="people")
+    user: so.Mapped[Optional[User]] = so.relationship()
+
+    @property
+    def display(self) -> str:
+        """"Dana Spinant, Head of Unit, European Commission": the parts the programme gives."""
+        return ", ".join(part for part in (self.name, self.title, self.organisation) if part)
 
 
 class Assignment(db.Model):

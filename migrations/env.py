@@ -42,9 +42,27 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        # A batch migration rebuilds a SQLite table: with foreign keys on, dropping the old copy would
+        # cascade-delete every row that refers to it (a room's items). The pragma only works outside a
+        # transaction, so it is switched off before and restored after.
+        enforced = _sqlite_foreign_keys(connection, None)
+        try:
+            context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            _sqlite_foreign_keys(connection, enforced)
+
+
+def _sqlite_foreign_keys(connection, restore):
+    """Switch SQLite's foreign key enforcement off (restore None) or back to `restore`; return what it was."""
+    if connection.dialect.name != "sqlite":
+        return None
+    connection.commit()
+    was = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if restore else 'OFF'}")
+    connection.commit()
+    return was
 
 
 if context.is_offline_mode():

@@ -216,7 +216,7 @@ def test_sessions_and_annex_table(built):
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == ["Day", "Time", "Session", "Chair / speakers"]
     assert rows[1] == ["Wednesday 8 November 2023", "09:30–11:00", "Panel: Enforcing UN sanctions",
-                       "Chair: Chair Person\nSpeakers: Speaker One, Speaker Two"]
+                       "Chair: Chair Person\nSpeakers: Speaker One; Speaker Two"]
     assert rows[2][:3] == ["Thursday 9 November 2023", "14:00", "Workshops: Interactive workshops"]
 
 

@@ -1,13 +1,14 @@
 """Programme import and export: the shipped demo, broken files rejected whole, and the round trip."""
 
 import io
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from facilitator.demo import demo_programme
 from facilitator.extensions import db
-from facilitator.models import Event, Room, SessionKind
+from facilitator.models import Event, PersonRole, Room, SessionKind
 from facilitator.services.events import event_rooms
 from facilitator.services.programme import ProgrammeError, export_programme, import_programme
 
@@ -83,6 +84,18 @@ BROKEN = [
     pytest.param(SMALL.replace("title: Borders}", "title: Borders, speaker: x}"), "workshops[0].speaker",
                  "unknown field", id="unknown-field"),
     pytest.param("event: [unclosed", "line 1", "not valid YAML", id="not-yaml"),
+    pytest.param(SMALL.replace('round: 1}', 'round: 1, capture: true}'), "sessions[0].capture",
+                 "workshop round captures in its workshops' rooms", id="capture-on-a-round"),
+    pytest.param(SMALL + "  - {kind: panel, title: P, location: Room A}\n", "sessions[1].location", "capture: true",
+                 id="location-without-room"),
+    pytest.param(SMALL + "  - {kind: panel, title: P, people: [{role: chair}]}\n", "sessions[1].people[0]",
+                 "at least a name", id="nameless-person"),
+    pytest.param(SMALL + "  - {kind: panel, title: P, people: [{role: host, name: A}]}\n",
+                 "sessions[1].people[0].role", "chair", id="unknown-role"),
+    pytest.param(SMALL.replace("title: Borders}", "title: Borders, people: [{name: A, user: nobody}]}"),
+                 "workshops[0].people[0].user", "no account 'nobody'", id="unknown-account"),
+    pytest.param(SMALL + "  - {kind: break, title: Lunch, in_report: maybe}\n", "sessions[1].in_report",
+                 "boolean", id="bad-in-report"),
 ]
 
 
@@ -116,6 +129,24 @@ def test_error_found_after_writing_started_leaves_nothing(monkeypatch):
     assert table_counts() == before
 
 
+def people(owner) -> list[tuple]:
+    return [(p.role, p.name, p.title, p.organisation, p.user_id) for p in owner.people]
+
+
+def shape(event):
+    """Everything the programme file says about an event."""
+    return {
+        "event": (event.title, event.subtitle, event.venue, event.start_date, event.end_date,
+                  event.organisers, event.introduction, event.disclaimer),
+        "sessions": [(s.kind, s.title, s.day, s.start_time, s.end_time, people(s), s.questions, s.description,
+                      s.round.number if s.round else None, s.in_report,
+                      s.capture_room.location if s.capture_room else None) for s in event.programme_sessions],
+        "workshops": [(w.number, w.title, w.description, w.questions, people(w)) for w in event.workshops],
+        "rooms": sorted((r.label, r.location) for r in event_rooms(event)),
+        "categories": [(c.key, c.name) for c in event.categories],
+    }
+
+
 def test_export_then_import_gives_the_same_event_back():
     original = import_programme(demo_programme())
     db.session.commit()
@@ -126,18 +157,6 @@ def test_export_then_import_gives_the_same_event_back():
 
     assert copy.id != original.id
     assert export_programme(copy) == exported
-
-    def shape(event):
-        return {
-            "event": (event.title, event.subtitle, event.venue, event.start_date, event.end_date,
-                      event.organisers, event.introduction, event.disclaimer),
-            "sessions": [(s.kind, s.title, s.day, s.start_time, s.end_time, s.chair, s.speakers, s.questions,
-                          s.description, s.round.number if s.round else None) for s in event.programme_sessions],
-            "workshops": [(w.number, w.title, w.description, w.questions, w.panellists) for w in event.workshops],
-            "rooms": sorted((r.round.number, r.workshop.number) for r in event_rooms(event)),
-            "categories": [(c.key, c.name) for c in event.categories],
-        }
-
     assert shape(copy) == shape(original)
 
 
@@ -195,3 +214,71 @@ def test_export_route_downloads_the_programme(client, login, demo_event):
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.get_data(as_text=True) == export_programme(demo_event)
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "programmes"
+
+
+@pytest.mark.parametrize("name", ["emn-2016.yaml", "kyiv-2017.yaml", "eurojust-2023.yaml"])
+def test_real_programmes_import_with_panel_rooms_and_export_to_the_same_event(name):
+    original = import_programme((FIXTURES / name).read_text(encoding="utf-8"))
+    db.session.commit()
+    panels = [s for s in original.programme_sessions if s.kind is SessionKind.PANEL]
+    assert any(s.capture_room for s in panels), "each fixture has a plenary panel with a room of its own"
+
+    exported = export_programme(original)
+    copy = import_programme(exported)
+    db.session.commit()
+    assert export_programme(copy) == exported
+    assert shape(copy) == shape(original)
+
+
+def test_eurojust_panels_have_panellists_with_titles_and_organisations():
+    event = import_programme((FIXTURES / "eurojust-2023.yaml").read_text(encoding="utf-8"))
+    db.session.commit()
+    second = next(s for s in event.programme_sessions if s.title.startswith("Second session"))
+    assert [(p.role, p.title, p.organisation) for p in second.people][1] == (
+        PersonRole.PANELLIST, "Senior prosecutor and Focus Group member", "Germany")
+    assert [r.label for r in event_rooms(event) if r.programme_session][-1] == "Conclusions and way forward"
+
+
+def test_an_old_file_imports_unchanged_and_its_export_gives_the_same_event():
+    old = SMALL.replace("title: Borders}", "title: Borders, panellists: [A. Expert, B. Expert]}") + (
+        "  - {kind: panel, title: Panel, chair: 'Dana Spinant, Head of Unit', speakers: [Europol, Frontex]}\n"
+        "  - {kind: break, title: Dinner + drinks}\n")
+    event = import_programme(old)
+    db.session.commit()
+    panel = event.programme_sessions[1]
+    assert [(p.role, p.name, p.title) for p in panel.people] == [
+        (PersonRole.CHAIR, "Dana Spinant, Head of Unit", ""), (PersonRole.SPEAKER, "Europol", ""),
+        (PersonRole.SPEAKER, "Frontex", "")]
+    assert [p.name for p in event.workshops[0].people] == ["A. Expert", "B. Expert"]
+    assert [s.in_report for s in event.programme_sessions] == [True, True, False]
+    assert all(r.workshop for r in event_rooms(event)) and len(event_rooms(event)) == 2
+
+    copy = import_programme(export_programme(event))
+    db.session.commit()
+    assert shape(copy) == shape(event)
+
+
+def test_new_fields_survive_the_round_trip(make_user):
+    make_user("dana")
+    text = SMALL.replace("title: Borders}", "title: Borders, location: Room B}") + (
+        "  - kind: panel\n    title: Panel\n    capture: true\n    location: Room A, 2nd floor\n"
+        "    people:\n      - {role: moderator, name: Dana, title: Head of Unit, organisation: EC, user: dana}\n"
+        "      - {organisation: Europol}\n"
+        "  - {kind: break, title: Coffee, in_report: true}\n  - {kind: plenary, title: Aside, in_report: false}\n")
+    event = import_programme(text)
+    db.session.commit()
+    panel = event.programme_sessions[1]
+    assert panel.capture_room.location == "Room A, 2nd floor"
+    assert [(p.role, p.display, p.user.username if p.user else None) for p in panel.people] == [
+        (PersonRole.MODERATOR, "Dana, Head of Unit, EC", "dana"), (PersonRole.SPEAKER, "Europol", None)]
+    assert [r.location for r in event.workshops[0].rooms] == ["Room B"]
+    assert [s.in_report for s in event.programme_sessions] == [True, True, True, False]
+
+    exported = export_programme(event)
+    assert "in_report" in exported and "capture: true" in exported and "user: dana" in exported
+    copy = import_programme(exported)
+    db.session.commit()
+    assert shape(copy) == shape(event)

@@ -37,10 +37,15 @@ def test_secretariat_builds_an_event_from_scratch(client, login, demo_event):
 
     response = client.post(f"{base}/programme", data={"kind": "workshop_round", "title": "Workshops",
                                                       "day": "2017-05-15", "start_time": "10:00", "end_time": "12:30",
-                                                      "speakers": "A. Expert\nB. Expert"})
+                                                      "people_rows-0-order": "2", "people_rows-0-role": "speaker",
+                                                      "people_rows-0-name": "B. Expert",
+                                                      "people_rows-1-order": "1", "people_rows-1-role": "moderator",
+                                                      "people_rows-1-name": "A. Expert",
+                                                      "people_rows-1-organisation": "IOM",
+                                                      "people_rows-2-order": "3", "people_rows-2-role": "speaker"})
     assert response.status_code == 302
     entry = db.session.scalar(sa.select(ProgrammeSession).where(ProgrammeSession.event_id == event.id))
-    assert entry.speakers == ["A. Expert", "B. Expert"] and entry.start_time.hour == 10
+    assert [p.display for p in entry.people] == ["A. Expert, IOM", "B. Expert"] and entry.start_time.hour == 10
 
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "Legal frameworks" in page and "Workshops" in page and page.count('class="room') >= 3

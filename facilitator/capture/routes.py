@@ -45,7 +45,7 @@ def capture(room_id: int):
     room = _room(room_id)
     if not can_write_room(current_user, room):
         abort(403)
-    return render_template("capture/capture.html", room=room, event=room.workshop.event,
+    return render_template("capture/capture.html", room=room, event=room.event,
                            config=_page_config(room, True))
 
 
@@ -54,9 +54,9 @@ def capture(room_id: int):
 def board(room_id: int):
     """The projector board of a room, with the short link and QR code for participants' phones."""
     room = _room(room_id)
-    if not can_view_event(current_user, room.workshop.event):
+    if not can_view_event(current_user, room.event):
         abort(403)
-    return render_template("capture/board.html", room=room, event=room.workshop.event, link=board_link(room),
+    return render_template("capture/board.html", room=room, event=room.event, link=board_link(room),
                            config=_page_config(room, False))
 
 
@@ -65,7 +65,7 @@ def public_board(token: str):
     """A participant's read-only board, opened from the short link or QR code; no account needed."""
     room = db.session.scalar(db.select(Room).where(Room.board_token == token)) or abort(404)
     session[BOARD_GRANTS] = sorted(set(session.get(BOARD_GRANTS, [])) | {room.id})
-    return render_template("capture/board.html", room=room, event=room.workshop.event, link=None,
+    return render_template("capture/board.html", room=room, event=room.event, link=None,
                            config=_page_config(room, False))
 
 
@@ -74,7 +74,7 @@ def public_board(token: str):
 def board_qr(room_id: int):
     """The QR code of the board's short link, drawn on the server (no network, no script)."""
     room = _room(room_id)
-    if not can_view_event(current_user, room.workshop.event):
+    if not can_view_event(current_user, room.event):
         abort(403)
     out = io.BytesIO()
     segno.make(board_link(room), error="m").save(out, kind="svg", scale=8, border=2, xmldecl=False)

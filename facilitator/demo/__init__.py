@@ -35,7 +35,7 @@ def load_demo() -> Event:
         user = get_user(username) or create_user(username, password, name=f"Demo {role.value}")
         if role is Role.RAPPORTEUR:
             for room in event_rooms(event):
-                if room.workshop.number == 1:
+                if room.workshop is not None and room.workshop.number == 1:
                     assign(user, event, role, room)
         else:
             assign(user, event, role)

@@ -31,7 +31,7 @@ from .docx_parts import (
     set_update_fields,
     w,
 )
-from .model import Report, ReportSession, ReportWorkshop
+from .model import Report, ReportCategory, ReportSession, ReportWorkshop
 
 DEFAULT_DISCLAIMER = (
     "The outcomes below were captured in the workshops as the participants expressed them; they do not "
@@ -145,10 +145,13 @@ class _Writer:
         if details:
             self.par("Session Details", details)
         if clean(s.chair).strip():
-            self.par("Normal", f"Chair: {s.chair}")
-        self.bullets("Speakers:", s.speakers)
+            self.par("Normal", f"{s.chair_label}: {s.chair}")
+        self.bullets(f"{s.speakers_label}:", s.speakers)
         self.bullets("Main questions:", s.questions)
         self.text(s.summary)
+        if s.categories:
+            self.rapporteurs(s.rapporteurs)
+            self.outcomes(s.categories)
 
     def workshop(self, ws: ReportWorkshop) -> None:
         title = clean(ws.title).strip()
@@ -158,12 +161,20 @@ class _Writer:
         if names:
             self.par("Normal", f"Panellists: {names}")
         self.bullets("Guiding questions:", ws.questions)
-        names = ", ".join(n for n in map(clean, ws.rapporteurs) if n.strip())
+        self.rapporteurs(ws.rapporteurs)
+        if not self.outcomes(ws.categories):
+            self.par("Normal", "No outcomes were recorded for this workshop.")
+
+    def rapporteurs(self, names: list[str]) -> None:
+        names = ", ".join(n for n in map(clean, names) if n.strip())
         if names:
             self.par("Normal", f"Rapporteurs: {names}")
+
+    def outcomes(self, categories: list[ReportCategory]) -> bool:
+        """A room's items under their category headings; False when there were none."""
         bullet, key, detail = self.s["List Bullet"], self.s["Key Point"], self.s["Detail"]
         written = False
-        for category in ws.categories:
+        for category in categories:
             if not category.items:
                 continue
             written = True
@@ -179,8 +190,7 @@ class _Writer:
                             (f" ({item.room})", detail))
                 else:
                     add_par(self.body, bullet, (item.text, key if item.key_point else None))
-        if not written:
-            self.par("Normal", "No outcomes were recorded for this workshop.")
+        return written
 
     def conclusions(self, report: Report) -> None:
         self.par("Heading 1", "Conclusions and way forward")
@@ -220,8 +230,8 @@ class _Writer:
         for label, width in _ANNEX_COLUMNS:
             self._cell(row, width, "Table Heading", label)
         for s in sessions:
-            people = [f"Chair: {s.chair}" if clean(s.chair).strip() else "",
-                      f"Speakers: {', '.join(s.speakers)}" if s.speakers else ""]
+            people = [f"{s.chair_label}: {s.chair}" if clean(s.chair).strip() else "",
+                      f"{s.speakers_label}: {'; '.join(s.speakers)}" if s.speakers else ""]
             cells = (_day(s), _time(s), f"{s.kind}: {s.title}" if s.kind and s.title else s.title or s.kind,
                      "\n".join(filter(None, people)))
             row = self._row(tbl)

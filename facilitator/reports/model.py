@@ -65,10 +65,14 @@ class ReportSession:
     day: date | None = None
     start: time | None = None
     end: time | None = None
-    chair: str = ""
+    chair: str = ""  # its chairs or moderators, each "name, title, organisation"
+    chair_label: str = "Chair"  # or "Moderator"
     speakers: list[str] = field(default_factory=list)
+    speakers_label: str = "Speakers"  # or "Panellists"
     questions: list[str] = field(default_factory=list)
     summary: str = ""  # written by the secretariat on the report page
+    rapporteurs: list[str] = field(default_factory=list)  # of its capture room, when it has one
+    categories: list[ReportCategory] = field(default_factory=list)  # items of its capture room
 
 
 @dataclass

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Assignment, Event, Role, Room, User
+from .events import event_rooms
 
 
 def _roles(user: User, event_id: int, room_id: int | None = None) -> set[Role]:
@@ -70,4 +71,4 @@ def visible_events(user: User) -> list[Event]:
 
 def rooms_to_write(user: User, event: Event) -> list[Room]:
     """The rooms the home page offers this user for capture."""
-    return [room for workshop in event.workshops for room in workshop.rooms if can_write_room(user, room)]
+    return [room for room in event_rooms(event) if can_write_room(user, room)]

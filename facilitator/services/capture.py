@@ -123,7 +123,7 @@ def room_changes_since(room: Room, since: int) -> dict:
 
 def require_view(user: User, room: Room, granted_rooms: set[int] = frozenset()) -> None:
     """Reading a room: anyone of the event, or a participant holding the room's board link."""
-    if room.id not in granted_rooms and not can_view_event(user, room.workshop.event):
+    if room.id not in granted_rooms and not can_view_event(user, room.event):
         raise _refused(user, "You do not have access to this room.")
 
 
@@ -146,7 +146,7 @@ def _refused(user: User, message: str) -> Refusal:
 def get_room(room_id: Any) -> Room:
     if not isinstance(room_id, int) or isinstance(room_id, bool):
         raise invalid("room: must be a room number", "room")
-    room = db.session.get(Room, room_id, options=[sa.orm.joinedload(Room.workshop)])
+    room = db.session.get(Room, room_id)
     if room is None:
         raise Refusal("not_found", f"There is no room {room_id}.")
     return room
@@ -166,7 +166,7 @@ def perform_mutation(user: User, room: Room, data: Any) -> Outcome:
 
 def _category(room: Room, key: str | None) -> Category:
     category = db.session.scalar(
-        sa.select(Category).where(Category.event_id == room.workshop.event_id, Category.key == key)
+        sa.select(Category).where(Category.event_id == room.event_id, Category.key == key)
     )
     if category is None:
         raise invalid(f"category: unknown category {key!r}", "category")
@@ -176,8 +176,8 @@ def _category(room: Room, key: str | None) -> Category:
 def _question(room: Room, index: int | None) -> int | None:
     if index is None or index == -1:
         return None
-    if index >= len(room.workshop.questions or []):
-        raise invalid(f"question: this workshop has no guiding question number {index}", "question")
+    if index >= len(room.questions):
+        raise invalid(f"question: this room has no guiding question number {index}", "question")
     return index
 
 

@@ -17,13 +17,16 @@ from ..models import (
     ConclusionSection,
     Event,
     Item,
+    PersonRole,
     ProgrammeSession,
     Role,
     Room,
     Round,
     SessionKind,
+    SessionPerson,
     User,
     Workshop,
+    default_in_report,
 )
 from .accounts import assign
 from .report_texts import EVENT_TEXTS, set_text
@@ -88,12 +91,16 @@ def update_event(event: Event, **fields) -> Event:
 # Programme sessions ---------------------------------------------------------------------------------
 
 
-def add_programme_session(event: Event, kind: SessionKind, title: str, **fields) -> ProgrammeSession:
-    """Append an entry to the programme (its day decides where it is shown)."""
+def add_programme_session(event: Event, kind: SessionKind, title: str, in_report: bool | None = None,
+                          **fields) -> ProgrammeSession:
+    """Append an entry to the programme (its day decides where it is shown); breaks stay out of the report
+    unless `in_report` says otherwise."""
     last = db.session.scalar(
         sa.select(sa.func.max(ProgrammeSession.position)).where(ProgrammeSession.event_id == event.id)
     )
-    entry = ProgrammeSession(event=event, kind=kind, title=title, position=(last or 0) + 1, **fields)
+    in_report = default_in_report(kind) if in_report is None else in_report
+    entry = ProgrammeSession(event=event, kind=kind, title=title, position=(last or 0) + 1, in_report=in_report,
+                             **fields)
     _check_times(entry.start_time, entry.end_time)
     db.session.add(entry)
     db.session.flush()
@@ -101,13 +108,58 @@ def add_programme_session(event: Event, kind: SessionKind, title: str, **fields)
 
 
 def update_programme_session(entry: ProgrammeSession, **fields) -> ProgrammeSession:
+    """Change a programme entry; `in_report=None` puts it back to its kind's default."""
     for name, value in fields.items():
         setattr(entry, name, value)
+    if "in_report" in fields and fields["in_report"] is None:
+        entry.in_report = default_in_report(entry.kind)
     _check_times(entry.start_time, entry.end_time)
     if entry.round is not None and entry.kind is not SessionKind.WORKSHOP_ROUND:
         raise SetupError(f"This session runs {entry.round.label}; only a workshop round can do that.")
+    _check_capture(entry)
     db.session.flush()
     return entry
+
+
+def set_capture_room(entry: ProgrammeSession, capture: bool, location: str = "") -> Room | None:
+    """Give a session a capture room of its own (at `location`), or take away one that holds no items."""
+    room = entry.capture_room
+    if capture:
+        if room is None:
+            room = Room(event=entry.event, programme_session=entry)
+            db.session.add(room)
+        room.location = location.strip()
+        _check_capture(entry)
+    elif room is not None:
+        if _room_item_count([room]):
+            raise SetupError("This session's room already holds captured items; its capture stays on.")
+        entry.capture_room = None
+        room = None
+    db.session.flush()
+    return room
+
+
+def _check_capture(entry: ProgrammeSession) -> None:
+    if entry.capture_room is not None and entry.kind is SessionKind.WORKSHOP_ROUND:
+        raise SetupError("A workshop round captures in its workshops' rooms, not in a room of its own.")
+
+
+def set_people(owner: ProgrammeSession | Workshop, people: list[dict]) -> list[SessionPerson]:
+    """Replace the chair, moderators, speakers or panellists of a session or workshop, in the order given.
+
+    Each entry has `role` and any of `name`, `title`, `organisation` and `user`; entries with none of the
+    three texts are left out (an empty row of a form).
+    """
+    owner.people = []
+    db.session.flush()
+    for entry in people:
+        texts = {key: (entry.get(key) or "").strip() for key in ("name", "title", "organisation")}
+        if not any(texts.values()):
+            continue
+        owner.people.append(SessionPerson(role=PersonRole(entry["role"]), user=entry.get("user"),
+                                          position=len(owner.people), **texts))
+    db.session.flush()
+    return owner.people
 
 
 def move_programme_session(entry: ProgrammeSession, offset: int) -> None:
@@ -127,7 +179,9 @@ def programme_by_day(event: Event) -> list[tuple]:
 
 
 def delete_programme_session(entry: ProgrammeSession) -> None:
-    """Remove a programme entry; a round it ran stays, without a time slot."""
+    """Remove a programme entry and its empty capture room; a round it ran stays, without a time slot."""
+    if entry.capture_room is not None and _room_item_count([entry.capture_room]):
+        raise SetupError("This session's room already holds captured items; it cannot be deleted.")
     db.session.delete(entry)
     db.session.flush()
 
@@ -140,16 +194,45 @@ def _check_times(start: time | None, end: time | None) -> None:
 # Workshops, rounds, rooms ----------------------------------------------------------------------------
 
 
-def add_workshop(event: Event, number: int, title: str, **fields) -> Workshop:
-    """Add a workshop; it gets a room in every existing round."""
+def add_workshop(event: Event, number: int, title: str, rounds: list[Round] | None = None, location: str = "",
+                 **fields) -> Workshop:
+    """Add a workshop; it gets a room (at `location`) in each of `rounds` (default: every existing round)."""
     if any(w.number == number for w in event.workshops):
         raise SetupError(f"Workshop number {number} is already used.")
     workshop = Workshop(event=event, number=number, title=title, **fields)
     db.session.add(workshop)
-    for round_ in event.rounds:
-        db.session.add(Room(workshop=workshop, round=round_))
+    for round_ in event.rounds if rounds is None else rounds:
+        db.session.add(Room(event=event, workshop=workshop, round=round_, location=location.strip()))
     db.session.flush()
     return workshop
+
+
+def set_workshop_rounds(workshop: Workshop, rounds: list[Round]) -> None:
+    """Run the workshop in exactly `rounds`: open their rooms, close the others unless they hold items."""
+    chosen = {round_.id for round_ in rounds}
+    for room in list(workshop.rooms):
+        if room.round_id not in chosen:
+            if _room_item_count([room]):
+                raise SetupError(f"Workshop {workshop.number} already holds items in {room.round.label}; "
+                                 "it keeps running in that round.")
+            workshop.rooms.remove(room)
+    running = {room.round_id for room in workshop.rooms}
+    location = workshop_location(workshop)
+    for round_ in rounds:
+        if round_.id not in running:
+            workshop.rooms.append(Room(event=workshop.event, round=round_, location=location))
+    db.session.flush()
+
+
+def workshop_location(workshop: Workshop) -> str:
+    """Where the workshop meets: the location of its rooms (the first one given)."""
+    return next((room.location for room in workshop.rooms if room.location), "")
+
+
+def set_workshop_location(workshop: Workshop, location: str) -> None:
+    for room in workshop.rooms:
+        room.location = location.strip()
+    db.session.flush()
 
 
 def update_workshop(workshop: Workshop, **fields) -> Workshop:
@@ -171,7 +254,7 @@ def add_round(event: Event, number: int, title: str = "", workshops: list[Worksh
     round_ = Round(event=event, number=number, title=title, programme_session=programme_session)
     db.session.add(round_)
     for workshop in event.workshops if workshops is None else workshops:
-        db.session.add(Room(workshop=workshop, round=round_))
+        db.session.add(Room(event=event, workshop=workshop, round=round_, location=workshop_location(workshop)))
     db.session.flush()
     return round_
 
@@ -218,16 +301,17 @@ def delete_round(round_: Round) -> None:
 
 
 def event_rooms(event: Event) -> list[Room]:
-    """All rooms of the event, by round then workshop number."""
-    return list(
-        db.session.scalars(
-            sa.select(Room)
-            .join(Room.workshop)
-            .join(Room.round)
-            .where(Workshop.event_id == event.id)
-            .order_by(Round.number, Workshop.number)
-        )
+    """All rooms of the event: the workshops' by round then workshop number, then the sessions' in programme
+    order."""
+    workshop_rooms = db.session.scalars(
+        sa.select(Room).join(Room.workshop).join(Room.round).where(Room.event_id == event.id)
+        .order_by(Round.number, Workshop.number)
     )
+    session_rooms = db.session.scalars(
+        sa.select(Room).join(Room.programme_session).where(Room.event_id == event.id)
+        .order_by(ProgrammeSession.day.is_(None), ProgrammeSession.day, ProgrammeSession.position)
+    )
+    return [*workshop_rooms, *session_rooms]
 
 
 # Categories ------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from ..models import (
     Event,
     Item,
     ItemState,
+    ProgrammeSession,
     Room,
     Round,
     Statement,
@@ -115,17 +116,25 @@ def plenary_changes_since(event: Event, since: int) -> dict:
                                                lambda: plenary_snapshot(event))}
 
 
+def room_order() -> tuple:
+    """ORDER BY terms for rooms (with Workshop, Round and ProgrammeSession outer-joined): workshops by
+    number then round, then sessions' rooms in programme order."""
+    return (Workshop.number.is_(None), Workshop.number, Round.number, ProgrammeSession.day.is_(None),
+            ProgrammeSession.day, ProgrammeSession.position)
+
+
 def event_items(event: Event) -> list[Item]:
-    """Every active item of the event's rooms, by category, workshop, round and position."""
+    """Every active item of the event's rooms, by category, room (see room_order) and position."""
     return list(
         db.session.scalars(
             sa.select(Item)
             .join(Item.room)
-            .join(Room.workshop)
-            .join(Room.round)
+            .outerjoin(Room.workshop)
+            .outerjoin(Room.round)
+            .outerjoin(Room.programme_session)
             .join(Item.category)
-            .where(Workshop.event_id == event.id, Item.state == ItemState.ACTIVE)
-            .order_by(Category.position, Workshop.number, Round.number, Item.position, Item.id)
+            .where(Room.event_id == event.id, Item.state == ItemState.ACTIVE)
+            .order_by(Category.position, *room_order(), Item.position, Item.id)
             .options(sa.orm.selectinload(Item.statement), sa.orm.selectinload(Item.author))
         )
     )
@@ -238,8 +247,8 @@ def _items(event: Event, ids: list[str] | None, statement: Statement | None) -> 
     found = {
         item.client_id: item
         for item in db.session.scalars(
-            sa.select(Item).join(Item.room).join(Room.workshop)
-            .where(Item.client_id.in_(set(ids)), Workshop.event_id == event.id)
+            sa.select(Item).join(Item.room)
+            .where(Item.client_id.in_(set(ids)), Room.event_id == event.id)
         )
     }
     out = []

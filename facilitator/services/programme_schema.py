@@ -13,7 +13,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from ..models import SessionKind
+from ..models import PersonRole, SessionKind
 from .text import find_unstorable
 
 FORMAT = "facilitator-programme/1"
@@ -60,12 +60,33 @@ class CategoryIn(_Strict):
     name: Title
 
 
+class PersonIn(_Strict):
+    """A chair, moderator, speaker or panellist; the programme may name only a function or organisation."""
+
+    role: PersonRole | None = None  # None: a speaker of a session, a panellist of a workshop
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    organisation: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    user: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = ""  # an account's username
+
+    @model_validator(mode="after")
+    def _named(self):
+        if not (self.name or self.title or self.organisation):
+            raise ValueError("give at least a name, a title or an organisation")
+        return self
+
+
+Location = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
 class WorkshopIn(_Strict):
     number: Number
     title: Title
     description: Text = ""
     questions: list[Text] = []
-    panellists: list[Text] = []
+    panellists: list[Text] = []  # names only; the older way of writing `people`
+    people: list[PersonIn] = []
+    location: Location = ""  # where its rooms meet
 
 
 class RoundIn(_Strict):
@@ -80,11 +101,15 @@ class SessionIn(_Strict):
     day: date | None = None
     start: time | None = None
     end: time | None = None
-    chair: Text = ""
-    speakers: list[Text] = []
+    chair: Text = ""  # a name only; the older way of writing `people`
+    speakers: list[Text] = []  # names only; the older way of writing `people`
+    people: list[PersonIn] = []
     questions: list[Text] = []
     description: Text = ""
     round: Number | None = None  # the round this workshop-round session runs
+    capture: bool = False  # a capture room of its own, with rapporteurs (a panel, a keynote, the feedback)
+    location: Location = ""  # where its capture room is
+    in_report: bool | None = None  # None: breaks are left out, everything else is in
 
 
 class ProgrammeIn(_Strict):
@@ -167,6 +192,11 @@ def _check_references(programme: ProgrammeIn) -> list[tuple[str, str]]:
                 claimed[entry.round] = index
         if entry.start and entry.end and entry.end < entry.start:
             errors.append((f"{place}.end", "ends before it starts"))
+        if entry.capture and entry.kind is SessionKind.WORKSHOP_ROUND:
+            errors.append((f"{place}.capture", "a workshop round captures in its workshops' rooms"))
+        if entry.location and not entry.capture:
+            errors.append((f"{place}.location", "a location is where the session's capture room is: "
+                                                "add `capture: true`"))
     return errors
 
 

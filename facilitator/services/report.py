@@ -13,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Assignment, Event, Item, ItemState, Role, Room, Round, Workshop
+from ..models import Assignment, Event, Item, ItemState, PersonRole, Role, Room, SessionPerson
 from ..reports.model import (
     Report,
     ReportCategory,
@@ -25,7 +25,7 @@ from ..reports.model import (
     ReportWorkshop,
 )
 from .conclusions import sections
-from .plenary import event_statements, statement_numbers
+from .plenary import event_statements, room_order, statement_numbers
 from .voting import tally
 
 
@@ -44,25 +44,44 @@ def date_range(start, end) -> str:
 
 def _all_items(event: Event) -> list[Item]:
     return list(db.session.scalars(
-        sa.select(Item).join(Item.room).join(Room.workshop).join(Room.round)
-        .where(Workshop.event_id == event.id, Item.state == ItemState.ACTIVE)
-        .order_by(Workshop.number, Round.number, Item.position, Item.id)
+        sa.select(Item).join(Item.room).outerjoin(Room.workshop).outerjoin(Room.round)
+        .outerjoin(Room.programme_session)
+        .where(Room.event_id == event.id, Item.state == ItemState.ACTIVE)
+        .order_by(*room_order(), Item.position, Item.id)
         .options(sa.orm.selectinload(Item.author), sa.orm.selectinload(Item.statement),
                  sa.orm.selectinload(Item.category))
     ))
 
 
-def _rapporteurs(event: Event, items: list[Item]) -> dict[int, list[str]]:
-    """Names to credit per workshop: its assigned rapporteurs, and anyone who wrote its items."""
-    names: dict[int, set[str]] = {}
+def _owner(room: Room) -> tuple[str, int]:
+    """What a room's items are reported under: its workshop (all rounds together) or its session."""
+    return ("workshop", room.workshop_id) if room.workshop_id is not None else ("session", room.programme_session_id)
+
+
+def _rapporteurs(event: Event, items: list[Item]) -> dict[tuple[str, int], list[str]]:
+    """Names to credit per workshop or session: its assigned rapporteurs, and anyone who wrote its items."""
+    names: dict[tuple[str, int], set[str]] = {}
     assignments = db.session.scalars(sa.select(Assignment).where(
         Assignment.event_id == event.id, Assignment.role == Role.RAPPORTEUR, Assignment.room_id.is_not(None)))
     for assignment in assignments:
-        names.setdefault(assignment.room.workshop_id, set()).add(assignment.user.display_name)
+        names.setdefault(_owner(assignment.room), set()).add(assignment.user.display_name)
     for item in items:
         if item.author is not None:
-            names.setdefault(item.room.workshop_id, set()).add(item.author.display_name)
-    return {workshop_id: sorted(people, key=str.lower) for workshop_id, people in names.items()}
+            names.setdefault(_owner(item.room), set()).add(item.author.display_name)
+    return {owner: sorted(people, key=str.lower) for owner, people in names.items()}
+
+
+def _people(people: list[SessionPerson]) -> dict:
+    """A session's people as the report names them: "Moderator: ...", "Panellists: ..."."""
+    chairs = [p for p in people if p.role in (PersonRole.CHAIR, PersonRole.MODERATOR)]
+    others = [p for p in people if p not in chairs]
+    return {
+        "chair": "; ".join(p.display for p in chairs),
+        "chair_label": "Moderator" if chairs and all(p.role is PersonRole.MODERATOR for p in chairs) else "Chair",
+        "speakers": [p.display for p in others],
+        "speakers_label": "Panellists" if others and all(p.role is PersonRole.PANELLIST for p in others)
+        else "Speakers",
+    }
 
 
 def _references(event: Event, statements, labels: dict[str, str]) -> dict[str, str]:
@@ -83,24 +102,29 @@ def report_data(event: Event, key_points_only: bool = False, now: datetime | Non
     numbers = {s.id: references[s.client_id] for s in statements if s.client_id in references}
     credited = _rapporteurs(event, items)
 
-    workshops = []
-    for workshop in event.workshops:
+    def outcomes(owner: tuple[str, int], with_round: bool) -> list[ReportCategory]:
         categories = []
         for category in event.categories:
             entries = [
-                ReportItem(text=i.text, room=i.room.round.label, key_point=i.is_key_point,
+                ReportItem(text=i.text, room=i.room.round.label if with_round else "", key_point=i.is_key_point,
                            statement_ref=numbers.get(i.statement_id))
                 for i in items
-                if i.room.workshop_id == workshop.id and i.category_id == category.id
+                if _owner(i.room) == owner and i.category_id == category.id
                 and (not key_points_only or i.is_key_point or i.statement_id in numbers)
             ]
             if entries:
                 categories.append(ReportCategory(name=category.name, items=entries))
-        workshops.append(ReportWorkshop(
+        return categories
+
+    workshops = [
+        ReportWorkshop(
             number=workshop.number, title=workshop.title, description=workshop.description,
-            questions=list(workshop.questions or []), panellists=list(workshop.panellists or []),
-            rapporteurs=credited.get(workshop.id, []), categories=categories,
-        ))
+            questions=list(workshop.questions or []), panellists=[p.display for p in workshop.people],
+            rapporteurs=credited.get(("workshop", workshop.id), []),
+            categories=outcomes(("workshop", workshop.id), with_round=True),
+        )
+        for workshop in event.workshops
+    ]
 
     votes = tally(event)["counts"] if with_votes else {}
     report_sections = []
@@ -122,8 +146,10 @@ def report_data(event: Event, key_points_only: bool = False, now: datetime | Non
         dates=date_range(event.start_date, event.end_date), organisers=list(event.organisers or []),
         introduction=event.introduction, disclaimer=event.disclaimer, conclusions=event.conclusions,
         sessions=[ReportSession(kind=s.kind.label, title=s.title, day=s.day, start=s.start_time, end=s.end_time,
-                                chair=s.chair, speakers=list(s.speakers or []), questions=list(s.questions or []),
-                                summary=s.summary) for s in event.programme_sessions],
+                                questions=list(s.questions or []), summary=s.summary, **_people(s.people),
+                                rapporteurs=credited.get(("session", s.id), []),
+                                categories=outcomes(("session", s.id), with_round=False))
+                  for s in event.programme_sessions if s.in_report],
         workshops=workshops, sections=report_sections,
         draft_label=f"Draft of {now.day} {now:%B %Y, %H:%M}",
     )
@@ -142,9 +168,9 @@ def export_rows(event: Event) -> list[dict]:
     return [
         {
             "id": i.client_id,
-            "workshop": i.room.workshop.number,
-            "workshop_title": i.room.workshop.title,
-            "round": i.room.round.label,
+            "workshop": i.room.workshop.number if i.room.workshop else "",
+            "workshop_title": i.room.workshop.title if i.room.workshop else "",
+            "round": i.room.round.label if i.room.round else "",
             "room": i.room.label,
             "category": i.category.name,
             "text": i.text,

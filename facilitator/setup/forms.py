@@ -1,20 +1,27 @@
-"""Set-up forms. Lists (speakers, questions...) are typed one per line."""
+"""Set-up forms. Lists (questions, organisers) are typed one per line; people are rows of a table."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..models import Role, SessionKind
+from ..models import PersonRole, Role, SessionKind
 
 
 class LinesField(TextAreaField):
@@ -51,6 +58,24 @@ class ImportForm(FlaskForm):
     file = FileField("Programme file (.yaml or .json)", validators=[FileRequired()])
 
 
+class PersonForm(Form):
+    """One row of a session's or workshop's people (a plain Form: the page's form carries the CSRF token)."""
+
+    order = IntegerField("Order", validators=[Optional(), NumberRange(min=0, max=999)])
+    role = SelectField("Role", choices=[SelectChoice(r.value, r.label) for r in PersonRole])
+    name = StringField("Name", validators=[Length(max=500)], filters=[_strip])
+    title = StringField("Title or function", validators=[Length(max=300)], filters=[_strip])
+    organisation = StringField("Organisation", validators=[Length(max=300)], filters=[_strip])
+    user = StringField("Account (username)", validators=[Length(max=64)], filters=[_strip])
+
+
+IN_REPORT_CHOICES = [
+    SelectChoice("default", "As its kind says (breaks are left out)"),
+    SelectChoice("yes", "In the report"),
+    SelectChoice("no", "Left out of the report"),
+]
+
+
 class ProgrammeSessionForm(FlaskForm):
     kind = SelectField(
         "Kind", choices=[SelectChoice(k.value, k.label) for k in SessionKind], default=SessionKind.PLENARY.value
@@ -59,12 +84,15 @@ class ProgrammeSessionForm(FlaskForm):
     day = DateField("Day", validators=[Optional()])
     start_time = TimeField("Starts", validators=[Optional()])
     end_time = TimeField("Ends", validators=[Optional()])
-    chair = StringField("Chair or moderator", validators=[Length(max=500)], filters=[_strip])
-    speakers = LinesField("Speakers (one per line)")
     questions = LinesField("Main questions or topics (one per line)")
     description = TextAreaField("Description", filters=[_strip])
+    people_rows = FieldList(FormField(PersonForm))  # not `people`: the form must not read the model's list
+    capture = BooleanField("Captured in a room of its own (rapporteurs write there; not for workshop rounds)")
+    location = StringField("Location of its room", validators=[Length(max=200)], filters=[_strip],
+                           description="e.g. Room A, 2nd floor")
+    in_report = SelectField("In the report", choices=IN_REPORT_CHOICES, default="default")
 
-    FIELDS = ("kind", "title", "day", "start_time", "end_time", "chair", "speakers", "questions", "description")
+    FIELDS = ("kind", "title", "day", "start_time", "end_time", "questions", "description")
 
 
 class WorkshopForm(FlaskForm):
@@ -72,9 +100,14 @@ class WorkshopForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=500)], filters=[_strip])
     description = TextAreaField("Description", filters=[_strip])
     questions = LinesField("Guiding questions (one per line)")
-    panellists = LinesField("Panellists (one per line)")
+    people_rows = FieldList(FormField(PersonForm))  # not `people`: the form must not read the model's list
+    rounds = SelectMultipleField("Runs in", coerce=int, widget=ListWidget(prefix_label=False),
+                                 option_widget=CheckboxInput(), validators=[Optional()])
+    rounds_shown = HiddenField()  # "1" when the page showed the round boxes: none ticked then means none
+    location = StringField("Location of its rooms", validators=[Length(max=200)], filters=[_strip],
+                           description="e.g. Room A, 2nd floor")
 
-    FIELDS = ("number", "title", "description", "questions", "panellists")
+    FIELDS = ("number", "title", "description", "questions")
 
 
 class RoundForm(FlaskForm):

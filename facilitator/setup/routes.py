@@ -3,9 +3,10 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..extensions import db, login_manager
-from ..models import Category, Event, ProgrammeSession, Round, SessionKind, Workshop
+from ..models import Category, Event, PersonRole, ProgrammeSession, Round, SessionKind, Workshop
 from ..services import events as ops
 from ..services.access import can_create_event, is_secretariat
+from ..services.accounts import get_user
 from ..services.programme import ProgrammeError, export_programme, import_programme
 from . import bp
 from .forms import (
@@ -129,15 +130,59 @@ def edit_event(event_id: int):
 # Programme ------------------------------------------------------------------------------------------
 
 
+BLANK_PEOPLE_ROWS = 2
+
+
+def _fill_people(rows, people: list, default_role: PersonRole) -> None:
+    """Show one row per person, then blank rows to add more (only on GET: a POST keeps what was typed)."""
+    if request.method != "GET":
+        return
+    for position, person in enumerate(people):
+        rows.append_entry({"order": position + 1, "role": person.role.value, "name": person.name,
+                           "title": person.title, "organisation": person.organisation,
+                           "user": person.user.username if person.user else ""})
+    for position in range(len(people), len(people) + BLANK_PEOPLE_ROWS):
+        rows.append_entry({"order": position + 1, "role": default_role.value})
+
+
+def _people(rows) -> list[dict]:
+    """The rows typed on the page, sorted by their order; an unknown account is refused."""
+    ordered = sorted(enumerate(rows.data), key=lambda pair: (pair[1]["order"] is None, pair[1]["order"] or 0, pair[0]))
+    people = []
+    for index, row in ordered:
+        user = get_user(row["user"]) if row["user"] else None
+        if row["user"] and user is None:
+            raise ops.SetupError(f"There is no account {row['user']!r} (people, row {index + 1}).")
+        people.append({**row, "user": user})
+    return people
+
+
+def _save_session(entry: ProgrammeSession | None, form: ProgrammeSessionForm) -> ProgrammeSession:
+    """Add or update a programme entry with its people, capture room and place in the report."""
+    fields = _fields(form, ProgrammeSessionForm.FIELDS)
+    fields["kind"] = SessionKind(fields["kind"])
+    in_report = {"yes": True, "no": False}.get(form.in_report.data)
+    people = _people(form.people_rows)
+    if entry is None:
+        entry = ops.add_programme_session(g.event, in_report=in_report, **fields)
+    else:
+        if not form.capture.data:  # first, so that a session can become a workshop round in the same step
+            ops.set_capture_room(entry, False)
+        ops.update_programme_session(entry, in_report=in_report, **fields)
+    ops.set_people(entry, people)
+    if form.capture.data:
+        ops.set_capture_room(entry, True, form.location.data or "")
+    return entry
+
+
 @bp.route("/events/<int:event_id>/programme", methods=["GET", "POST"])
 def programme(event_id: int):
     """List the programme and add an entry to it."""
     form = ProgrammeSessionForm()
+    _fill_people(form.people_rows, [], PersonRole.SPEAKER)
     if form.validate_on_submit():
-        fields = _fields(form, ProgrammeSessionForm.FIELDS)
-        fields["kind"] = SessionKind(fields["kind"])
         response = _save(
-            lambda: ops.add_programme_session(g.event, **fields),
+            lambda: _save_session(None, form),
             "Programme entry added.",
             url_for("setup.programme", event_id=event_id),
         )
@@ -149,16 +194,18 @@ def programme(event_id: int):
 
 @bp.route("/events/<int:event_id>/programme/<int:session_id>", methods=["GET", "POST"])
 def edit_programme_session(event_id: int, session_id: int):
-    """Edit one programme entry."""
+    """Edit one programme entry: its details, people, capture room and place in the report."""
     entry = _owned(ProgrammeSession, session_id)
     form = ProgrammeSessionForm(obj=entry)
     if request.method == "GET":
         form.kind.data = entry.kind.value  # the select holds values, the model an enum
+        form.in_report.data = "yes" if entry.in_report else "no"
+        form.capture.data = entry.capture_room is not None
+        form.location.data = entry.capture_room.location if entry.capture_room else ""
+    _fill_people(form.people_rows, entry.people, PersonRole.SPEAKER)
     if form.validate_on_submit():
-        fields = _fields(form, ProgrammeSessionForm.FIELDS)
-        fields["kind"] = SessionKind(fields["kind"])
         response = _save(
-            lambda: ops.update_programme_session(entry, **fields),
+            lambda: _save_session(entry, form),
             "Programme entry saved.",
             url_for("setup.programme", event_id=event_id),
         )
@@ -190,14 +237,45 @@ def delete_programme_session(event_id: int, session_id: int):
 # Workshops ------------------------------------------------------------------------------------------
 
 
+def _workshop_form(workshop: Workshop | None = None) -> WorkshopForm:
+    form = WorkshopForm(obj=workshop)
+    form.rounds.choices = [SelectChoice(r.id, r.label) for r in g.event.rounds]
+    if request.method == "GET":
+        if workshop is None:
+            form.number.data = max((w.number for w in g.event.workshops), default=0) + 1
+            form.rounds.data = [r.id for r in g.event.rounds]  # by default a workshop runs in every round
+        else:
+            form.rounds.data = [room.round_id for room in workshop.rooms]
+            form.location.data = ops.workshop_location(workshop)
+    _fill_people(form.people_rows, workshop.people if workshop else [], PersonRole.PANELLIST)
+    return form
+
+
+def _save_workshop(workshop: Workshop | None, form: WorkshopForm) -> Workshop:
+    """Add or update a workshop with its panellists, the rounds it runs in and where its rooms are."""
+    fields = _fields(form, WorkshopForm.FIELDS)
+    rounds = None  # without the round boxes (no rounds yet, or a script): every round, or as it was
+    if form.rounds_shown.data == "1":
+        rounds = [r for r in g.event.rounds if r.id in set(form.rounds.data or [])]
+    people = _people(form.people_rows)
+    if workshop is None:
+        workshop = ops.add_workshop(g.event, rounds=rounds, location=form.location.data or "", **fields)
+    else:
+        ops.update_workshop(workshop, **fields)
+        if rounds is not None:
+            ops.set_workshop_rounds(workshop, rounds)
+        ops.set_workshop_location(workshop, form.location.data or "")
+    ops.set_people(workshop, people)
+    return workshop
+
+
 @bp.route("/events/<int:event_id>/workshops", methods=["GET", "POST"])
 def workshops(event_id: int):
-    """List the workshops and add one (it gets a room in every round)."""
-    next_number = max((w.number for w in g.event.workshops), default=0) + 1
-    form = WorkshopForm(data={"number": next_number} if request.method == "GET" else None)
+    """List the workshops and add one (it gets a room in each round it runs in)."""
+    form = _workshop_form()
     if form.validate_on_submit():
         response = _save(
-            lambda: ops.add_workshop(g.event, **_fields(form, WorkshopForm.FIELDS)),
+            lambda: _save_workshop(None, form),
             "Workshop added.",
             url_for("setup.workshops", event_id=event_id),
         )
@@ -208,12 +286,12 @@ def workshops(event_id: int):
 
 @bp.route("/events/<int:event_id>/workshops/<int:workshop_id>", methods=["GET", "POST"])
 def edit_workshop(event_id: int, workshop_id: int):
-    """Edit a workshop's number, title, description, questions and panellists."""
+    """Edit a workshop: number, title, description, questions, panellists, rounds and location."""
     workshop = _owned(Workshop, workshop_id)
-    form = WorkshopForm(obj=workshop)
+    form = _workshop_form(workshop)
     if form.validate_on_submit():
         response = _save(
-            lambda: ops.update_workshop(workshop, **_fields(form, WorkshopForm.FIELDS)),
+            lambda: _save_workshop(workshop, form),
             "Workshop saved.",
             url_for("setup.workshops", event_id=event_id),
         )

@@ -1,7 +1,7 @@
 """add conclusion sections, statement details and continuous numbering
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-24 10:00:00.000000
 
 Every existing event gets the sections its statements could go in before: one per category, then
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

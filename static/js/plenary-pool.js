@@ -1,4 +1,4 @@
-// The plenary page's pool: every room's items, by category, then workshop (rounds merged), with filters
+// The plenary page's pool: every room's items, by category, then workshop (rounds merged) or session, with filters
 // and a selection for merging. Elements are kept per item id, so ticks and focus survive live updates.
 
 import { placeInOrder } from "./live.js";
@@ -10,11 +10,11 @@ export class Pool {
     this.root = root;
     this.connection = connection;
     this.canModerate = canModerate;
-    this.rooms = rooms; // room id -> {workshop, title, round, roundLabel}
+    this.rooms = rooms; // room id -> {workshop, title, round, roundLabel, group, label, order}
     this.onSelection = onSelection;
     this.selected = new Set(); // item ids, in the order they were ticked
     this.elements = new Map(); // item id -> li
-    this.groups = new Map(); // "category|workshop" -> {wrap, list}
+    this.groups = new Map(); // "category|group" -> {wrap, list}; a group is a workshop or a session
     this.merged = new Map(); // item id -> statement (or null when merged into an unknown one)
     this.categories = new Map();
     for (const section of root.querySelectorAll(".pool-category[data-category]")) {
@@ -69,7 +69,7 @@ export class Pool {
 
   roomLabel(item) {
     const room = this.rooms.get(item.room);
-    return room ? `Workshop ${room.workshop}, ${room.roundLabel}` : `Room ${item.room}`;
+    return room ? room.label : `Room ${item.room}`;
   }
 
   /** Draw the items; `view` is the statements as the page shows them (for the "merged into" marks). */
@@ -84,14 +84,14 @@ export class Pool {
     for (const item of this.connection.allItems()) {
       if (item.state !== "active" || !this.categories.has(item.category)) continue;
       if (!this.merged.has(item.id) && item.statement && !view.has(item.statement)) this.merged.set(item.id, null);
-      const room = this.rooms.get(item.room) || { workshop: 0, title: "", round: 0, roundLabel: "" };
-      const key = `${item.category}|${room.workshop}`;
+      const room = this.rooms.get(item.room) || { workshop: 0, title: "", round: 0, roundLabel: "", group: "", order: -1 };
+      const key = `${item.category}|${room.group}`;
       if (!byGroup.has(key)) byGroup.set(key, { category: item.category, room, items: [] });
       byGroup.get(key).items.push(item);
     }
     for (const [category, parts] of this.categories) {
       const groups = [...byGroup.values()].filter((g) => g.category === category)
-        .sort((a, b) => a.room.workshop - b.room.workshop);
+        .sort((a, b) => a.room.order - b.room.order);
       placeInOrder(parts.groups, groups.map((g) => {
         const group = this._group(category, g.room);
         g.items.sort((a, b) => this._round(a) - this._round(b) || a.position - b.position
@@ -173,13 +173,14 @@ export class Pool {
   }
 
   _group(category, room) {
-    const key = `${category}|${room.workshop}`;
+    const key = `${category}|${room.group}`;
     let group = this.groups.get(key);
     if (!group) {
       const wrap = el("div", "pool-workshop");
-      wrap.dataset.workshop = String(room.workshop);
-      const headingId = `pool-${category}-w${room.workshop}`;
-      const heading = el("h4", "pool-workshop-heading", room.workshop ? `Workshop ${room.workshop}: ${room.title}` : "Other rooms");
+      wrap.dataset.workshop = room.group;
+      const headingId = `pool-${category}-${room.group || "other"}`;
+      const title = room.workshop ? `Workshop ${room.workshop}: ${room.title}` : room.title || "Other rooms";
+      const heading = el("h4", "pool-workshop-heading", title);
       heading.id = headingId;
       const list = el("ol", "pool-items");
       list.setAttribute("aria-labelledby", headingId);
@@ -219,7 +220,7 @@ export class Pool {
 
   _update(li, item) {
     const room = this.rooms.get(item.room);
-    li.dataset.workshop = room ? String(room.workshop) : "";
+    li.dataset.workshop = room ? room.group : "";
     li.dataset.key = item.key_point ? "true" : "false";
     li.classList.toggle("key-point", Boolean(item.key_point));
     const text = li.querySelector(".plenary-item-text");

@@ -21,10 +21,10 @@ function start(root) {
   const continuous = root.dataset.continuousNumbering === "true"; // the event's numbering across sections
   const sectionName = (key) => (sections.find((s) => s.key === key) || { name: key }).name;
   const rooms = new Map();
-  for (const li of root.querySelectorAll("#room-index > li")) {
+  for (const [order, li] of root.querySelectorAll("#room-index > li").entries()) {
     rooms.set(Number(li.dataset.room), {
       workshop: Number(li.dataset.workshop), title: li.textContent.trim(), round: Number(li.dataset.round),
-      roundLabel: li.dataset.roundLabel,
+      roundLabel: li.dataset.roundLabel, group: li.dataset.group, label: li.dataset.label, order,
     });
   }
   const statusEl = document.getElementById("save-status");
