@@ -276,6 +276,10 @@ class Room(db.Model):
     last_seq: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     # Secret part of the board's short link for participants without an account; made when first shown.
     board_token: so.Mapped[Optional[str]] = so.mapped_column(sa.String(32), unique=True)
+    # The running narrative the rapporteurs write beside the items: the session's text in the report.
+    # Markdown-like: paragraphs split by blank lines, "- " bullets, footnotes "[^1]" defined as "[^1]: text".
+    summary: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    summary_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     event: so.Mapped[Event] = so.relationship()
     workshop: so.Mapped[Optional[Workshop]] = so.relationship(back_populates="rooms")
