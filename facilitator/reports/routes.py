@@ -2,16 +2,23 @@
 
 import re
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from ..extensions import db
-from ..models import Event, ReportTemplate
+from ..models import Event
 from ..services.access import is_secretariat
-from ..services.report import export_csv, export_rows, report_data
-from .docx_report import TemplateError, build_report, check_template
+from ..services.report import (
+    export_csv,
+    export_rows,
+    house_template,
+    remove_house_template,
+    replace_house_template,
+    report_data,
+)
+from .docx_report import TemplateError, build_report
 
 bp = Blueprint("reports", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -42,9 +49,9 @@ def _key_points_only() -> bool:
 def report(event_id: int):
     """Preview of the report as it will be downloaded, with the texts the secretariat writes."""
     event = _event(event_id)
-    template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
     return render_template("reports/report.html", event=event, report=report_data(event, _key_points_only()),
-                           key_points_only=_key_points_only(), template=template, template_form=TemplateForm())
+                           key_points_only=_key_points_only(), template=house_template(event),
+                           template_form=TemplateForm())
 
 
 @bp.route("/events/<int:event_id>/report/texts", methods=["POST"])
@@ -67,25 +74,20 @@ def save_texts(event_id: int):
 @bp.route("/events/<int:event_id>/report/template", methods=["POST"])
 @login_required
 def upload_template(event_id: int):
-    """Use an organisation's .docx for the report's styles, headers and footers."""
+    """Use an organisation's .docx for the report's styles, headers and footers, once it passed the checks."""
     event = _event(event_id)
     form = TemplateForm()
-    if form.validate_on_submit():
-        data = form.file.data.read()
-        try:
-            check_template(data)
-        except TemplateError as error:
-            flash(str(error), "error")
-        else:
-            template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
-            if template is None:
-                template = ReportTemplate(event_id=event.id)
-                db.session.add(template)
-            template.filename, template.data = form.file.data.filename or "template.docx", data
-            db.session.commit()
-            flash("The report now uses this template.", "success")
-    else:
+    if not form.validate_on_submit():
         flash("Choose a .docx file to upload.", "error")
+        return redirect(url_for("reports.report", event_id=event.id))
+    try:
+        replace_house_template(event, form.file.data.filename, form.file.data.read())
+    except TemplateError as error:
+        db.session.rollback()
+        flash(f"This template was not accepted; the report keeps its current styles. {error}", "error")
+    else:
+        db.session.commit()
+        flash("The report now uses this template.", "success")
     return redirect(url_for("reports.report", event_id=event.id))
 
 
@@ -94,7 +96,7 @@ def upload_template(event_id: int):
 def delete_template(event_id: int):
     """Go back to facilitator's own report styles."""
     event = _event(event_id)
-    db.session.execute(db.delete(ReportTemplate).where(ReportTemplate.event_id == event.id))
+    remove_house_template(event)
     db.session.commit()
     flash("The report uses facilitator's own styles again.", "success")
     return redirect(url_for("reports.report", event_id=event.id))
@@ -105,8 +107,14 @@ def delete_template(event_id: int):
 def download_docx(event_id: int):
     """The outcome report as a Word document, built now from what was captured."""
     event = _event(event_id)
-    template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
-    data = build_report(report_data(event, _key_points_only()), template.data if template else None)
+    report, template = report_data(event, _key_points_only()), house_template(event)
+    try:
+        data = build_report(report, template.data if template else None)
+    except TemplateError as error:  # stored before uploads were checked: the report must still download
+        current_app.logger.warning("House template of event %s refused at build: %s", event.id, error)
+        flash(f"The house template {template.filename} can no longer be used, so the report was built with "
+              f"facilitator's own styles. {error}", "error")
+        data = build_report(report)
     return Response(data, mimetype=DOCX,
                     headers={"Content-Disposition": f'attachment; filename="{_filename(event, "docx")}"'})
 
