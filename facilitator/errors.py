@@ -1,6 +1,6 @@
 """Error pages: a clear message for people, JSON for API and socket clients, never a stack trace."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -9,6 +9,18 @@ from .extensions import db
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _message(error: HTTPException) -> str | None:
+    """What to tell the client when the error says more than its class's stock text (None when it does not)."""
+    if error.code == 413:
+        limit, size = current_app.config.get("MAX_CONTENT_LENGTH"), request.content_length
+        if limit and (size is None or size > limit):  # else one form field over MAX_FORM_MEMORY_SIZE: stock text
+            return (f"This upload is larger than the limit of {limit / (1024 * 1024):g} MB. "
+                    "Choose a smaller file and try again; nothing was saved.")
+    if error.description != type(error).description:
+        return error.description  # e.g. abort(403, "...") with a reason
+    return None
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -23,8 +35,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         """Every HTTP error gets the same friendly page (or JSON body)."""
+        message = _message(error)
         if _wants_json():
-            return jsonify(error=error.name.lower().replace(" ", "_"), message=error.description), error.code
+            return jsonify(error=error.name.lower().replace(" ", "_"), message=message or error.description), \
+                error.code
         titles = {403: "Not allowed", 404: "Not found"}
         messages = {
             403: "Your account does not have access to this page. Ask the event's secretariat if you need it.",
@@ -35,7 +49,7 @@ def register_error_handlers(app: Flask) -> None:
                 "errors/error.html",
                 code=error.code,
                 title=titles.get(error.code, error.name),
-                message=messages.get(error.code, error.description),
+                message=message or messages.get(error.code, error.description),
             ),
             error.code,
         )

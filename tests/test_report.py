@@ -9,6 +9,7 @@ import uuid
 import docx
 import pytest
 import sqlalchemy as sa
+from werkzeug.test import EnvironBuilder
 
 from facilitator.extensions import db
 from facilitator.models import User
@@ -200,6 +201,36 @@ def test_a_stored_template_that_fails_the_checks_no_longer_breaks_the_download(c
     assert response.status_code == 200
     assert "Outcomes of the workshops" in _docx_text(response.data)
     assert "old.docx can no longer be used" in client.get(f"/events/{demo_event.id}/report").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path, field", [("/events/{id}/report/template", "file"), ("/setup/events/import", "file")])
+def test_an_upload_over_the_limit_says_the_limit(app, client, login, demo_event, path, field):
+    login(client, "secretariat", "secretariat-demo")
+    assert _upload_template(client, demo_event, make_template()).status_code == 200
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit == 5 * 1024 * 1024
+    big = io.BytesIO(b"PK" + b"\0" * (6 * 1024 * 1024))
+    # Built here so the body's temporary file can be closed: the test client leaves it to the collector.
+    environ = EnvironBuilder(path.format(id=demo_event.id), method="POST",
+                             data={field: (big, "big.docx"), "csrf_token": client.csrf_token()}).get_environ()
+    try:
+        response = client.open(environ)
+    finally:
+        environ["wsgi.input"].close()
+    assert response.status_code == 413
+    assert "This upload is larger than the limit of 5 MB." in response.get_data(as_text=True)
+    assert _report_header(client, demo_event) == "ACME Secretariat header"
+
+
+def test_an_api_upload_over_the_limit_says_the_limit_in_json(client, login, demo_event):
+    login(client, "rapporteur", "rapporteur-demo")
+    room = event_rooms(demo_event)[0]
+    response = client.api("POST", f"/api/rooms/{room.id}/items",
+                          json={"category": "challenge", "text": "x" * (6 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "request_entity_too_large"
+    assert "larger than the limit of 5 MB" in response.get_json()["message"]
+    assert client.api("GET", f"/api/rooms/{room.id}").get_json()["items"] == []
 
 
 @pytest.mark.parametrize("who", ["moderator", "rapporteur", "viewer"])
