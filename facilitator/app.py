@@ -33,10 +33,13 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    from .security import register_security_headers, socket_origin_checker
+
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        cors_allowed_origins=socket_origin_checker(app),
     )
     with app.app_context():
         _tune_sqlite(app)
@@ -45,7 +48,6 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from .errors import register_error_handlers
     from .realtime import register_handlers
     from .reports.routes import bp as reports_bp
-    from .security import register_security_headers
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
@@ -56,7 +58,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app.register_blueprint(reports_bp)
     register_handlers()
     register_error_handlers(app)
-    register_security_headers(app)
+    register_security_headers(app)  # after socketio.init_app: its middleware gets the headers too
     return app
 
 

@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 from .extensions import db
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
@@ -28,7 +28,7 @@ def register_error_handlers(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         """A form posted without a valid token: usually a page left open from before a restart."""
         message = "This form has expired or was not sent from facilitator. Go back, reload the page and try again."
-        if _wants_json():
+        if wants_json():
             return jsonify(error="csrf", message=message), 400
         return render_template("errors/error.html", code=400, title="Form expired", message=message), 400
 
@@ -36,7 +36,7 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         """Every HTTP error gets the same friendly page (or JSON body)."""
         message = _message(error)
-        if _wants_json():
+        if wants_json():
             return jsonify(error=error.name.lower().replace(" ", "_"), message=message or error.description), \
                 error.code
         titles = {403: "Not allowed", 404: "Not found"}
@@ -62,6 +62,6 @@ def register_error_handlers(app: Flask) -> None:
         app.logger.exception("Unhandled error on %s", request.path)
         db.session.rollback()
         message = "Something went wrong on the server; nothing from this request was saved. Please try again."
-        if _wants_json():
+        if wants_json():
             return jsonify(error="server_error", message=message), 500
         return render_template("errors/error.html", code=500, title="Server error", message=message), 500
