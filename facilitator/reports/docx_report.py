@@ -56,7 +56,6 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _ANNEX_COLUMNS = (("Day", 1900), ("Time", 1300), ("Session", 3200), ("Chair / speakers", 2670))  # twips
 
 
-
 def check_template(data: bytes) -> None:
     """Raise TemplateError unless a report built on `data` (a .docx, or a .dotx template) opens again.
 
