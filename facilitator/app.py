@@ -35,11 +35,14 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    from .security import register_security_headers, socket_origin_checker
+
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER_BYTES"],
+        cors_allowed_origins=socket_origin_checker(app),
     )
     app.wsgi_app = trust_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])  # around Socket.IO's too
     with app.app_context():
@@ -50,7 +53,6 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from .errors import register_error_handlers
     from .realtime import register_handlers
     from .reports.routes import bp as reports_bp
-    from .security import register_security_headers
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
@@ -61,7 +63,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app.register_blueprint(reports_bp)
     register_handlers()
     register_error_handlers(app)
-    register_security_headers(app)
+    register_security_headers(app)  # after socketio.init_app: its middleware gets the headers too
     return app
 
 

@@ -176,6 +176,21 @@ def test_api_conflict_and_bad_input_statuses(as_user, room, existing_item):
     assert [i["text"] for i in snapshot["items"]] == ["One"]
 
 
+def test_api_patch_mixing_a_move_with_an_edit_is_refused(as_user, room, existing_item):
+    """Text sent with a position used to become a move that dropped the text; now nothing is stored."""
+    client = as_user("rapporteur")
+    url = f"/api/rooms/{room.id}/items/{existing_item}"
+    for edit in ({"text": "Lost wording"}, {"key_point": True}, {"question": 0}):
+        mixed = client.api("PATCH", url, json={"base_version": 1, "position": 0, **edit})
+        assert mixed.status_code == 400
+        assert mixed.get_json()["error"] == "invalid"
+        assert "two requests" in mixed.get_json()["message"]
+    [item] = client.get(f"/api/rooms/{room.id}").get_json()["items"]
+    assert (item["text"], item["version"], item["key_point"]) == ("Existing", 1, False)
+    move = client.api("PATCH", url, json={"base_version": 1, "position": 0, "category": "best_practice"})
+    assert move.status_code == 200 and move.get_json()["item"]["category"] == "best_practice"
+
+
 def test_a_flooding_socket_is_throttled_without_slowing_other_rooms(app, as_user, socket_client, demo_event, room,
                                                                      clock):
     flooder = socket_client(as_user("rapporteur"))

@@ -418,10 +418,102 @@ def test_check_template_refuses_non_documents(data, words):
 def test_check_template_refuses_a_damaged_document():
     with zipfile.ZipFile(BytesIO(make_template())) as src:
         files = {n: src.read(n) for n in src.namelist()}
+    intact = files["word/document.xml"]
     files["word/document.xml"] = b"<w:document><broken"
     with pytest.raises(TemplateError, match="could not be read"):
         check_template(zip_of(files))
+    files["word/document.xml"] = intact
     files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(b"document.main+xml",
                                                                         b"document.macroEnabled.main+xml")
     with pytest.raises(TemplateError, match="macros"):
         check_template(zip_of(files))
+
+
+# ------------------------------------------------------------------------------ hostile templates (issue 11)
+
+MB = 1024 * 1024
+
+
+def with_part(template: bytes, name: str, size: int, compression=zipfile.ZIP_DEFLATED, random=False) -> bytes:
+    """The template plus one extra part of `size` bytes: zeros (a zip bomb) or random bytes (a real big file)."""
+    import os
+
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(template)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        info = zipfile.ZipInfo(name)
+        info.compress_type = compression
+        with dst.open(info, "w") as part:
+            for start in range(0, size, MB):
+                part.write(os.urandom(min(MB, size - start)) if random else bytes(min(MB, size - start)))
+    return out.getvalue()
+
+
+def zip_bomb(template: bytes) -> bytes:
+    """A valid template with one 64 MB part of zeros: about 64 kB packed."""
+    return with_part(template, "word/media/padding.bin", 64 * MB)
+
+
+def with_entity(template: bytes, encoding: str = "utf-8") -> bytes:
+    """The template whose document.xml declares an external entity and uses it in the text."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(template)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            blob = src.read(info)
+            if info.filename == "word/document.xml":
+                text = blob.decode("utf-8").split("?>", 1)[1]
+                text = (f'<?xml version="1.0" encoding="{encoding}"?>\n'
+                        '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>'
+                        + text.replace("Template sample body text", "&xxe;"))
+                blob = text.encode(encoding)
+            dst.writestr(info, blob)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_template_is_refused():
+    bomb = zip_bomb(make_template())
+    assert len(bomb) < MB
+    with pytest.raises(TemplateError, match="too large once unpacked.*word/media/padding.bin"):
+        check_template(bomb)
+    with pytest.raises(TemplateError):  # nor is a template stored before the check used for a report
+        build_report(sample_report(), bomb)
+
+
+@pytest.mark.parametrize("sizes, words", [
+    ([21 * MB], "its part word/media/picture0.bin holds 21 MB"),
+    ([17 * MB, 17 * MB, 17 * MB], "its parts hold"),
+])
+def test_a_template_too_large_once_unpacked_is_refused(sizes, words):
+    template = make_template()
+    for n, size in enumerate(sizes):
+        template = with_part(template, f"word/media/picture{n}.bin", size, zipfile.ZIP_STORED, random=True)
+    with pytest.raises(TemplateError, match="too large once unpacked") as error:
+        check_template(template)
+    assert words in str(error.value)
+
+
+def test_a_template_whose_zip_directory_lies_about_sizes_is_refused():
+    """The directory says 1 kB, the data unpacks to 64 MB: unpacking stops at what the directory claimed."""
+    bomb = bytearray(zip_bomb(make_template()))
+    with zipfile.ZipFile(BytesIO(bytes(bomb))) as zf:
+        info = zf.getinfo("word/media/padding.bin")
+    real = (64 * MB).to_bytes(4, "little")
+    assert bomb.count(real) == 2  # the size in the part's local header and in the central directory
+    bomb = bytearray(bytes(bomb).replace(real, (1024).to_bytes(4, "little")))
+    with zipfile.ZipFile(BytesIO(bytes(bomb))) as zf:
+        assert zf.getinfo(info.filename).file_size == 1024
+    with pytest.raises(TemplateError, match="padding.bin is damaged"):
+        check_template(bytes(bomb))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_template_declaring_an_entity_is_refused(encoding):
+    template = with_entity(make_template(), encoding)
+    with pytest.raises(TemplateError, match="word/document.xml declares a document type or entities"):
+        check_template(template)
+
+
+def test_every_part_of_a_good_template_is_tried_in_a_test_report():
+    check_template(make_template())
+    check_template(make_template(drop_styles=["List Bullet", "Title"], drop_numbering=True))

@@ -9,6 +9,7 @@ import uuid
 import docx
 import pytest
 import sqlalchemy as sa
+from werkzeug.test import EnvironBuilder
 
 from facilitator.extensions import db
 from facilitator.models import User
@@ -16,6 +17,8 @@ from facilitator.services.capture import perform_mutation
 from facilitator.services.events import event_rooms
 from facilitator.services.plenary import perform_statement_mutation
 from facilitator.services.report import date_range, report_data
+
+from .test_docx_report import make_template, with_entity, zip_bomb
 
 SAMPLES = ["Обмін інформацією між слідчими", "İstanbul taahhütleri ıı", "تبادل المعلومات بين الدول", "Data 📊 sharing"]
 
@@ -159,6 +162,75 @@ def test_an_uploaded_template_is_used(client, login, demo_event):
     assert "now uses this template" in response.get_data(as_text=True)
     report = docx.Document(io.BytesIO(client.get(f"/events/{demo_event.id}/report.docx").data))
     assert report.sections[0].header.paragraphs[0].text == "House header of the Ministry"
+
+
+def _upload_template(client, event, data: bytes, name: str = "house.docx"):
+    return client.post(f"/events/{event.id}/report/template", data={"file": (io.BytesIO(data), name)},
+                       follow_redirects=True)
+
+
+def _report_header(client, event) -> str:
+    report = docx.Document(io.BytesIO(client.get(f"/events/{event.id}/report.docx").data))
+    return report.sections[0].header.paragraphs[0].text
+
+
+@pytest.mark.parametrize("hostile, reason", [
+    (lambda: zip_bomb(make_template()), "too large once unpacked: its part word/media/padding.bin"),
+    (lambda: with_entity(make_template()), "word/document.xml declares a document type or entities"),
+])
+def test_a_hostile_template_is_refused_and_the_previous_one_stays(client, login, demo_event, hostile, reason):
+    """A zip bomb or an entity declaration is refused with its reason; reports keep the house template."""
+    login(client, "secretariat", "secretariat-demo")
+    assert "now uses this template" in _upload_template(client, demo_event, make_template()).get_data(as_text=True)
+    page = _upload_template(client, demo_event, hostile(), "hostile.docx").get_data(as_text=True)
+    assert "This template was not accepted; the report keeps its current styles." in page
+    assert reason in page
+    assert "now uses this template" not in page
+    assert "<strong>house.docx</strong>" in client.get(f"/events/{demo_event.id}/report").get_data(as_text=True)
+    assert _report_header(client, demo_event) == "ACME Secretariat header"
+
+
+def test_a_stored_template_that_fails_the_checks_no_longer_breaks_the_download(client, login, demo_event):
+    """One stored before uploads were checked: the report downloads in facilitator's styles, and says why."""
+    from facilitator.models import ReportTemplate
+
+    db.session.add(ReportTemplate(event_id=demo_event.id, filename="old.docx", data=with_entity(make_template())))
+    db.session.commit()
+    login(client, "secretariat", "secretariat-demo")
+    response = client.get(f"/events/{demo_event.id}/report.docx")
+    assert response.status_code == 200
+    assert "Outcomes of the workshops" in _docx_text(response.data)
+    assert "old.docx can no longer be used" in client.get(f"/events/{demo_event.id}/report").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path, field", [("/events/{id}/report/template", "file"), ("/setup/events/import", "file")])
+def test_an_upload_over_the_limit_says_the_limit(app, client, login, demo_event, path, field):
+    login(client, "secretariat", "secretariat-demo")
+    assert _upload_template(client, demo_event, make_template()).status_code == 200
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit == 5 * 1024 * 1024
+    big = io.BytesIO(b"PK" + b"\0" * (6 * 1024 * 1024))
+    # Built here so the body's temporary file can be closed: the test client leaves it to the collector.
+    environ = EnvironBuilder(path.format(id=demo_event.id), method="POST",
+                             data={field: (big, "big.docx"), "csrf_token": client.csrf_token()}).get_environ()
+    try:
+        response = client.open(environ)
+    finally:
+        environ["wsgi.input"].close()
+    assert response.status_code == 413
+    assert "This upload is larger than the limit of 5 MB." in response.get_data(as_text=True)
+    assert _report_header(client, demo_event) == "ACME Secretariat header"
+
+
+def test_an_api_upload_over_the_limit_says_the_limit_in_json(client, login, demo_event):
+    login(client, "rapporteur", "rapporteur-demo")
+    room = event_rooms(demo_event)[0]
+    response = client.api("POST", f"/api/rooms/{room.id}/items",
+                          json={"category": "challenge", "text": "x" * (6 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "request_entity_too_large"
+    assert "larger than the limit of 5 MB" in response.get_json()["message"]
+    assert client.api("GET", f"/api/rooms/{room.id}").get_json()["items"] == []
 
 
 @pytest.mark.parametrize("who", ["moderator", "rapporteur", "viewer"])

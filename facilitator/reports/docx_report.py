@@ -3,6 +3,7 @@
     data = build_report(report)                     # python-docx's default look, A4
     data = build_report(report, template=upload)    # the organisation's styles, headers and footers
     check_template(upload)                          # raises TemplateError with a message for the uploader
+                                                    # (docx_package.py: sizes and DTDs; then a trial report)
 
 Layout and emphasis come from paragraph and character styles (Title, Heading 1-3, List Bullet, and the
 report's own "Disclaimer", "Statement", "Source", "Key Point", "Detail", ...), so restyling the document
@@ -18,6 +19,7 @@ from io import BytesIO
 import docx
 from docx.shared import Mm
 
+from .docx_package import NOT_DOCX, SAVE_AGAIN, TemplateError, check_package
 from .docx_parts import (
     SE,
     add_field,
@@ -31,7 +33,16 @@ from .docx_parts import (
     set_update_fields,
     w,
 )
-from .model import Report, ReportCategory, ReportSession, ReportWorkshop
+from .model import (
+    Report,
+    ReportCategory,
+    ReportItem,
+    ReportSection,
+    ReportSession,
+    ReportSource,
+    ReportStatement,
+    ReportWorkshop,
+)
 
 DEFAULT_DISCLAIMER = (
     "The outcomes below were captured in the workshops as the participants expressed them; they do not "
@@ -44,17 +55,20 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "October", "November", "December")
 _ANNEX_COLUMNS = (("Day", 1900), ("Time", 1300), ("Session", 3200), ("Chair / speakers", 2670))  # twips
 
-NOT_DOCX = ("This file is not a Word document (.docx). Open it in Word, choose File > Save As > "
-            "\"Word Document (*.docx)\" and upload the saved file.")
-
-
-class TemplateError(ValueError):
-    """The uploaded template is not a usable Word document; the message is meant for the uploader."""
-
 
 def check_template(data: bytes) -> None:
-    """Raise TemplateError unless `data` is a Word document (.docx, or a .dotx template) we can build on."""
-    _open_template(data)
+    """Raise TemplateError unless a report built on `data` (a .docx, or a .dotx template) opens again.
+
+    check_package refuses what unpacks too large or declares a DTD; the trial report then catches whatever
+    else would make every report built with the template one that Word cannot open.
+    """
+    try:
+        docx.Document(BytesIO(build_report(_TRIAL_REPORT, data)))
+    except TemplateError:
+        raise
+    except Exception as exc:  # python-docx raises KeyError, ValueError, XMLSyntaxError, ... on broken files
+        raise TemplateError("A test report built with this template could not be opened again. "
+                            + SAVE_AGAIN) from exc
 
 
 def build_report(report: Report, template: bytes | None = None) -> bytes:
@@ -303,13 +317,8 @@ _DOCX = b"application/vnd.openxmlformats-officedocument.wordprocessingml.documen
 
 def _open_template(data: bytes):
     """The template as a python-docx Document, or TemplateError saying what is wrong with the file."""
-    if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) == 0:
-        raise TemplateError("The template file is empty. " + NOT_DOCX)
+    check_package(data)  # also on every build: a template stored before these checks existed may fail them
     data = bytes(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise TemplateError("This file is an old-style Word document (.doc) or a password-protected file. "
-                            "Open it in Word, remove any password, choose File > Save As > \"Word Document "
-                            "(*.docx)\" and upload the saved file.")
     try:
         with zipfile.ZipFile(BytesIO(data)) as zf:
             names = set(zf.namelist())
@@ -327,8 +336,7 @@ def _open_template(data: bytes):
             data = _as_document(data)
         return docx.Document(BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, XMLSyntaxError, ... on broken files
-        raise TemplateError("This Word document could not be read; it may be damaged. Open it in Word, "
-                            "save it again as \"Word Document (*.docx)\" and upload the saved file.") from exc
+        raise TemplateError("This Word document could not be read; it may be damaged. " + SAVE_AGAIN) from exc
 
 
 def _as_document(data: bytes) -> bytes:
@@ -340,3 +348,20 @@ def _as_document(data: bytes) -> bytes:
                 blob = blob.replace(_DOTX, _DOCX)
             dst.writestr(info, blob)
     return out.getvalue()
+
+
+# A small event that uses every part of the report, so the trial build in check_template meets every style.
+_TRIAL_REPORT = Report(
+    title="Trial report", subtitle="Outcome report", venue="Venue", dates="1-2 January 2024",
+    organisers=["Organiser"], introduction="Introduction.\n\n- a bullet", disclaimer="Disclaimer.",
+    conclusions="Conclusions.", draft_label="Draft",
+    sessions=[ReportSession(kind="Panel", title="Session", chair="Chair", speakers=["Speaker"],
+                            questions=["Question?"], summary="Summary.")],
+    workshops=[ReportWorkshop(number=1, title="Workshop", description="Description.", questions=["Question?"],
+                              panellists=["Panellist"], rapporteurs=["Rapporteur"],
+                              categories=[ReportCategory("Challenges", [
+                                  ReportItem("Item", "Round 1", key_point=True),
+                                  ReportItem("Merged item", "Round 1", statement_ref="Recommendations (a)")])])],
+    sections=[ReportSection("recommendation", "Recommendations", [
+        ReportStatement("(a)", "Statement", [ReportSource("Merged item", "Workshop 1, Round 1")], votes=1)])],
+)

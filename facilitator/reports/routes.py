@@ -8,12 +8,19 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from ..extensions import db, socketio
-from ..models import Event, ReportTemplate
+from ..models import Event
 from ..services.access import is_secretariat
 from ..services.live import Refusal
-from ..services.report import export_csv, export_rows, report_data
+from ..services.report import (
+    export_csv,
+    export_rows,
+    house_template,
+    remove_house_template,
+    replace_house_template,
+    report_data,
+)
 from ..services.report_texts import report_texts, save_text, set_text, text_versions
-from .docx_report import TemplateError, build_report, check_template
+from .docx_report import TemplateError, build_report
 from .pdf import NOT_INSTALLED, PdfJobs, available
 
 bp = Blueprint("reports", __name__)
@@ -45,8 +52,20 @@ def _with_votes() -> bool:
     return request.args.get("votes") == "1"
 
 
+def _build(event: Event, key_points_only: bool, with_votes: bool) -> bytes:
+    """The .docx as it would be downloaded now, in the house template if it still passes the checks."""
+    report, template = report_data(event, key_points_only, with_votes=with_votes), house_template(event)
+    try:
+        return build_report(report, template.data if template else None)
+    except TemplateError as error:  # stored before uploads were checked: the report must still download
+        current_app.logger.warning("House template of event %s refused at build: %s", event.id, error)
+        flash(f"The house template {template.filename} can no longer be used, so the report was built with "
+              f"facilitator's own styles. {error}", "error")
+        return build_report(report)
+
+
 def _page(event: Event, drafts: dict[str, str] | None = None, conflicts: dict[str, dict] | None = None):
-    template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
+    template = house_template(event)
     pdf_job = _pdf_jobs().get(event.id, request.args.get("pdf", "")) if request.args.get("pdf") else None
     return render_template("reports/report.html", event=event,
                            report=report_data(event, _key_points_only(), with_votes=_with_votes()),
@@ -113,25 +132,20 @@ def save_one_text(event_id: int, field: str):
 @bp.route("/events/<int:event_id>/report/template", methods=["POST"])
 @login_required
 def upload_template(event_id: int):
-    """Use an organisation's .docx for the report's styles, headers and footers."""
+    """Use an organisation's .docx for the report's styles, headers and footers, once it passed the checks."""
     event = _event(event_id)
     form = TemplateForm()
-    if form.validate_on_submit():
-        data = form.file.data.read()
-        try:
-            check_template(data)
-        except TemplateError as error:
-            flash(str(error), "error")
-        else:
-            template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
-            if template is None:
-                template = ReportTemplate(event_id=event.id)
-                db.session.add(template)
-            template.filename, template.data = form.file.data.filename or "template.docx", data
-            db.session.commit()
-            flash("The report now uses this template.", "success")
-    else:
+    if not form.validate_on_submit():
         flash("Choose a .docx file to upload.", "error")
+        return redirect(url_for("reports.report", event_id=event.id))
+    try:
+        replace_house_template(event, form.file.data.filename, form.file.data.read())
+    except TemplateError as error:
+        db.session.rollback()
+        flash(f"This template was not accepted; the report keeps its current styles. {error}", "error")
+    else:
+        db.session.commit()
+        flash("The report now uses this template.", "success")
     return redirect(url_for("reports.report", event_id=event.id))
 
 
@@ -140,7 +154,7 @@ def upload_template(event_id: int):
 def delete_template(event_id: int):
     """Go back to facilitator's own report styles."""
     event = _event(event_id)
-    db.session.execute(db.delete(ReportTemplate).where(ReportTemplate.event_id == event.id))
+    remove_house_template(event)
     db.session.commit()
     flash("The report uses facilitator's own styles again.", "success")
     return redirect(url_for("reports.report", event_id=event.id))
@@ -151,9 +165,7 @@ def delete_template(event_id: int):
 def download_docx(event_id: int):
     """The outcome report as a Word document, built now from what was captured."""
     event = _event(event_id)
-    template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
-    data = build_report(report_data(event, _key_points_only(), with_votes=_with_votes()),
-                        template.data if template else None)
+    data = _build(event, _key_points_only(), _with_votes())
     return Response(data, mimetype=DOCX,
                     headers={"Content-Disposition": f'attachment; filename="{_filename(event, "docx")}"'})
 
@@ -211,10 +223,9 @@ def make_pdf(event_id: int):
             return jsonify(ok=False, error="unavailable", message=NOT_INSTALLED), 503
         flash(NOT_INSTALLED, "error")
         return redirect(url_for("reports.report", event_id=event.id))
-    template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
     options = (request.get_json(silent=True) or {}) if wants_json else request.form
     key_only, votes = options.get("scope") == "key", options.get("votes") in ("1", True)
-    data = build_report(report_data(event, key_only, with_votes=votes), template.data if template else None)
+    data = _build(event, key_only, votes)
     job = _pdf_jobs().request(event.id, data)
     if wants_json:
         return jsonify(_pdf_status(event, job)), 202

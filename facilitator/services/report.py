@@ -1,4 +1,5 @@
-"""Building the outcome report's content from the database, and the CSV and JSON exports of all items.
+"""Building the outcome report's content from the database, the CSV and JSON exports of all items, and the
+event's house template (accepted only once a test report built with it opens again).
 
 report_data() gathers; reports/docx_report.py writes the Word file and templates/reports/ the preview, so
 the download and the preview show the same structure.
@@ -13,7 +14,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Assignment, Event, Item, ItemState, PersonRole, Role, Room, SessionPerson
+from ..models import Assignment, Event, Item, ItemState, PersonRole, ReportTemplate, Role, Room, SessionPerson
+from ..reports.docx_report import check_template
 from ..reports.model import (
     Report,
     ReportCategory,
@@ -199,3 +201,28 @@ def export_csv(event: Event) -> str:
     for row in export_rows(event):
         writer.writerow({key: _neutralise(value) for key, value in row.items()})
     return "\ufeff" + out.getvalue()  # the BOM makes Excel read UTF-8 (Cyrillic, Arabic) correctly
+
+
+def house_template(event: Event) -> ReportTemplate | None:
+    """The .docx whose styles, headers and footers the event's report uses, if one was uploaded."""
+    return db.session.scalar(sa.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
+
+
+def replace_house_template(event: Event, filename: str, data: bytes) -> ReportTemplate:
+    """Use `data` as the event's house template once it passed check_template; flushes, never commits.
+
+    Raises TemplateError (nothing changed, the previous template stays in force) when the file is refused.
+    """
+    check_template(data)
+    template = house_template(event)
+    if template is None:
+        template = ReportTemplate(event_id=event.id)
+        db.session.add(template)
+    template.filename, template.data = (filename or "template.docx")[:255], data
+    db.session.flush()
+    return template
+
+
+def remove_house_template(event: Event) -> None:
+    """Go back to facilitator's own report styles; flushes, never commits."""
+    db.session.execute(sa.delete(ReportTemplate).where(ReportTemplate.event_id == event.id))
