@@ -70,6 +70,16 @@ def test_create_edit_move_delete_restore_with_acks_and_versions(rapporteur, room
     assert snapshot["seq"] == 6
 
 
+def test_a_move_carrying_an_edit_is_refused_rather_than_dropping_the_edit(rapporteur, room):
+    item, _ = create(rapporteur, room, "Kept as typed")
+
+    answer = change(rapporteur, room, "move", item, 1, position=0, text="Would be lost")
+
+    assert answer["error"] == "invalid" and answer["field"] == "position"
+    snapshot = rapporteur.emit("join", {"room": room.id, "since": None})
+    assert [(i["text"], i["version"]) for i in snapshot["items"]] == [("Kept as typed", 1)]
+
+
 def test_the_same_mutation_sent_twice_creates_one_item(rapporteur, room):
     payload = {"room": room.id, "op": "create", "mutation_id": new_id(), "item": new_id(),
                "category": "recommendation", "text": "Set up national contact points"}

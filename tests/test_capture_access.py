@@ -184,7 +184,7 @@ def test_api_patch_mixing_a_move_with_an_edit_is_refused(as_user, room, existing
         mixed = client.api("PATCH", url, json={"base_version": 1, "position": 0, **edit})
         assert mixed.status_code == 400
         assert mixed.get_json()["error"] == "invalid"
-        assert "two requests" in mixed.get_json()["message"]
+        assert "two changes" in mixed.get_json()["message"]
     [item] = client.get(f"/api/rooms/{room.id}").get_json()["items"]
     assert (item["text"], item["version"], item["key_point"]) == ("Existing", 1, False)
     move = client.api("PATCH", url, json={"base_version": 1, "position": 0, "category": "best_practice"})

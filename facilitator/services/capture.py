@@ -52,6 +52,9 @@ def parse_payload(data: Any) -> _Payload:
     payload = validate(_Payload, data, uuids=("mutation_id", "item"))
     if payload.op != "create" and payload.base_version is None:
         raise invalid("base_version: required for every change to an existing item", "base_version")
+    if payload.op == "move" and {"text", "key_point", "question"} & payload.model_fields_set:  # a move drops them
+        raise invalid("position: a move cannot carry text, key_point or question; send the move and the edit "
+                      "as two changes", "position")
     return payload
 
 
