@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import ConclusionSection, Event, ItemState, Statement
-from .events import SetupError, slugify
+from .events import SetupError, unique_key
 
 
 def sections(event: Event) -> list[tuple[str, str]]:
@@ -60,10 +60,7 @@ def statement_counts(event: Event) -> dict[str, int]:
 def add_section(event: Event, heading: str) -> ConclusionSection:
     """Add a section at the end; its key comes from the heading and stays when the heading changes."""
     heading = _heading(heading)
-    keys = {s.key for s in event.conclusion_sections}
-    key, n = slugify(heading), 2
-    while key in keys:
-        key, n = f"{slugify(heading)[:60]}_{n}", n + 1
+    key = unique_key(heading, {s.key for s in event.conclusion_sections})
     section = ConclusionSection(event=event, key=key, heading=heading, position=len(event.conclusion_sections))
     db.session.add(section)
     db.session.flush()

@@ -321,15 +321,20 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:64] or "category"
 
 
+def unique_key(name: str, taken: set[str]) -> str:
+    """A key made from a name, numbered when taken; it stays when the name is changed later."""
+    key, n = slugify(name), 2
+    while key in taken:
+        key, n = f"{slugify(name)[:60]}_{n}", n + 1
+    return key
+
+
 def add_category(event: Event, name: str) -> Category:
     """Add a heading at the end; its key is derived from the name and stays when it is renamed."""
     name = name.strip()
     if not name:
         raise SetupError("A category needs a name.")
-    keys = {c.key for c in event.categories}
-    key, n = slugify(name), 2
-    while key in keys:
-        key, n = f"{slugify(name)[:60]}_{n}", n + 1
+    key = unique_key(name, {c.key for c in event.categories})
     category = Category(event=event, key=key, name=name, position=len(event.categories))
     db.session.add(category)
     db.session.flush()
