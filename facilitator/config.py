@@ -65,6 +65,8 @@ class Config:
     SOFFICE_PATH = os.environ.get("SOFFICE_PATH", "soffice")
     PDF_TIMEOUT_SECONDS = float(os.environ.get("PDF_TIMEOUT_SECONDS", "180"))
 
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's memory-hard default
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
@@ -81,6 +83,8 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret-key"
+    # Still a salted hash, but cheap: the suite creates and checks hundreds of passwords.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or None
     SOCKETIO_MESSAGE_QUEUE = None
     # The in-process test client needs no server; tests that start one run `facilitator run` (gevent).
