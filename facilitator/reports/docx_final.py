@@ -1,0 +1,161 @@
+"""The final report: what an organisation publishes, from the same data as the draft.
+
+No draft label, no source lines, no rooms after items; merged items keep their room's wording in their
+workshop's outcomes. Front matter on the title page (place and dates, authors, publisher, copyright, ISBN,
+DOI, catalogue number), then the contents, the introduction and one chapter per session of the programme
+(its narrative: the capture room's summary), where the workshop rounds make one chapter of workshop
+outcomes (after the disclaimer) and the plenary feedback the conclusions; an optional list of
+participants, the programme annex, and the back cover with the publisher's address.
+"""
+
+from __future__ import annotations
+
+from .docx_draft import DEFAULT_DISCLAIMER, TOC_INSTRUCTION, TOC_PLACEHOLDER, DraftWriter
+from .docx_parts import add_page_break, add_par, add_toc, clean
+from .model import Report, ReportItem, ReportSession, ReportWorkshop
+
+WORKSHOPS_TITLE = "Interactive workshops"
+CONCLUSIONS_TITLE = "Conclusions and way forward"
+
+
+def _given(*values: str) -> bool:
+    return any(clean(v).strip() for v in values)
+
+
+class FinalWriter(DraftWriter):
+    def write(self, report: Report) -> None:
+        self.title_page(report)
+        self.contents()
+        self.heading(1, "Introduction", numbered=False)
+        self.text(report.introduction)
+        done = set()
+        for session in report.sessions:
+            if session.chapter == "break":
+                continue
+            if session.chapter in ("workshops", "conclusions"):
+                if session.chapter not in done:  # later rounds' outcomes are in the first one's chapter
+                    done.add(session.chapter)
+                    self.chapter(session.chapter, report, session)
+                continue
+            self.session_chapter(report, session)
+        if "workshops" not in done and any(self._has_outcomes(ws) for ws in report.workshops):
+            self.chapter("workshops", report, None)
+        if "conclusions" not in done:
+            self.chapter("conclusions", report, None)
+        self.participants(report)
+        self.annex(report)
+        self.back_matter(report)
+        add_toc(self.toc, TOC_INSTRUCTION, self.headings, TOC_PLACEHOLDER)
+
+    def chapter(self, kind: str, report: Report, session: ReportSession | None) -> None:
+        (self.workshops_chapter if kind == "workshops" else self.conclusions_chapter)(report, session)
+
+    def title_page(self, report: Report) -> None:
+        front = report.front
+        self.par("Title", report.title or "Outcome report")
+        where = ", ".join(v for v in (clean(front.place or report.venue).strip(), report.dates) if v)
+        if where:
+            self.par("Title Details", where)
+        if _given(report.subtitle):
+            self.par("Subtitle", report.subtitle)
+        if report.organisers:
+            self.par("Title Details", ", ".join(report.organisers))
+        imprint = [(label, value) for label, value in (
+            ("Authors", front.authors), ("Publisher", front.publisher), ("ISBN", front.isbn), ("DOI", front.doi),
+            ("Catalogue number", front.catalogue_number)) if _given(value)]
+        if imprint or _given(front.copyright):
+            self.par("Normal")
+            for label, value in imprint:
+                self.par("Imprint", (f"{label}: ", self.s["Strong"]), clean(value).strip())
+            if _given(front.copyright):
+                self.par("Imprint", clean(front.copyright).strip())
+        add_page_break(self.body, self.s["Normal"])
+
+    def session_chapter(self, report: Report, s: ReportSession) -> None:
+        """The session's narrative, then its items where the secretariat wants them."""
+        self.heading(1, s.title or s.kind or "Session")
+        self.text(s.summary)
+        wanted = report.options.session_items
+        items = [i for c in s.categories for i in c.items if wanted == "all" or (wanted == "key" and i.key_point)]
+        for item in items:
+            self.item(item)
+        if not _given(s.summary) and not items:  # nothing written yet: at least who spoke
+            for line in (f"{s.chair_label}: {s.chair}" if _given(s.chair) else "",
+                         f"{s.speakers_label}: {'; '.join(s.speakers)}" if s.speakers else ""):
+                if line:
+                    self.par("Session Details", line)
+
+    def workshops_chapter(self, report: Report, s: ReportSession | None) -> None:
+        """The disclaimer, then every workshop's summaries and outcomes, grouped as the secretariat chose."""
+        self.heading(1, s.title if s and s.title else WORKSHOPS_TITLE)
+        if s:
+            self.text(s.summary)
+        self.text(report.disclaimer or DEFAULT_DISCLAIMER, "Disclaimer")
+        grouping = report.options.grouping
+        workshops = [ws for ws in report.workshops if self._has_outcomes(ws)]
+        for ws in workshops:
+            if grouping != "all":
+                title = clean(ws.title).strip()
+                self.heading(2, f"Workshop {ws.number}: {title}" if title else f"Workshop {ws.number}")
+            for summary in ws.summaries:
+                self.text(summary.text)
+            if grouping == "category":
+                for category in ws.categories:
+                    self.par("Heading 3", category.name)
+                    for item in category.items:
+                        self.item(item)
+            elif grouping == "workshop":
+                for item in (i for c in ws.categories for i in c.items):
+                    self.item(item)
+        if grouping == "all":
+            for item in (i for ws in workshops for c in ws.categories for i in c.items):
+                self.item(item)
+
+    def item(self, item: ReportItem) -> None:
+        """An item in its room's words; merged or not, it is where it was said."""
+        add_par(self.body, self.s["List Bullet"], (item.text, self.s["Key Point"] if item.key_point else None))
+
+    def conclusions_chapter(self, report: Report, s: ReportSession | None) -> None:
+        """The plenary feedback's narrative, the secretariat's text, and the statements, section by section."""
+        self.heading(1, s.title if s and s.title else CONCLUSIONS_TITLE)
+        if s:
+            self.text(s.summary)
+        self.text(report.conclusions)
+        sections = [section for section in report.sections if section.statements]
+        for section in sections:
+            if len(sections) > 1:
+                self.heading(2, section.name)
+            for st in section.statements:
+                votes = []
+                if st.votes is not None:
+                    votes = [(f" ({st.votes} vote{'' if st.votes == 1 else 's'})", self.s["Detail"])]
+                if report.options.numbered_conclusions:
+                    self.par("Statement", f"{st.number} " if st.number else "", st.text, *votes)
+                else:
+                    self.par("List Bullet", st.text, *votes)
+                self.text(st.details)
+
+    def participants(self, report: Report) -> None:
+        lines = [line.strip() for line in clean(report.front.participants).split("\n") if line.strip()]
+        if lines:
+            self.heading(1, "List of participants", numbered=False)
+            for line in lines:
+                self.par("Programme Entry", line)
+
+    def back_matter(self, report: Report) -> None:
+        """The back cover: the publisher's address lines, then catalogue number • ISBN • DOI."""
+        front = report.front
+        numbers = [f"{label}: {clean(value).strip()}" for label, value in (
+            ("Catalogue number", front.catalogue_number), ("ISBN", front.isbn), ("DOI", front.doi)) if _given(value)]
+        lines = [line.strip() for line in clean(front.address).split("\n") if line.strip()]
+        if not lines and not numbers:
+            return
+        add_page_break(self.body, self.s["Normal"])
+        for line in lines:
+            self.par("Back Matter", line)
+        if numbers:
+            self.par("Back Matter", " \u2022 ".join(numbers))
+
+    @staticmethod
+    def _has_outcomes(ws: ReportWorkshop) -> bool:
+        return bool(ws.categories) or any(_given(s.text) for s in ws.summaries)
