@@ -25,6 +25,8 @@ _ANNEX_COLUMNS = (("Day", 1900), ("Time", 1300), ("Session", 3200), ("Chair / sp
 class DraftWriter:
     """Writes a report into a document body; `write` lays out the draft."""
 
+    cover, cover_lines = None, []  # the draft has no back cover
+
     def __init__(self, body, styles: dict[str, str], notes: Footnotes, numbered: bool = False):
         self.body, self.s, self.notes, self.numbered = body, styles, notes, numbered
         self.headings: list[tuple[str, str]] = []  # (TOC style, text), for the table of contents

@@ -22,7 +22,17 @@ def _given(*values: str) -> bool:
     return any(clean(v).strip() for v in values)
 
 
+def _as_captured(ws: ReportWorkshop) -> list[ReportItem]:
+    """A workshop's items in one list, across categories: in the order they were captured."""
+    return sorted((i for c in ws.categories for i in c.items), key=lambda i: i.order)
+
+
 class FinalWriter(DraftWriter):
+    def heading(self, level: int, text: str, numbered: bool = True) -> None:
+        if level == 1 and self.headings:  # every chapter starts on a new page (the first follows the contents)
+            add_page_break(self.body, self.s["Normal"])
+        super().heading(level, text, numbered)
+
     def write(self, report: Report) -> None:
         self.title_page(report)
         self.contents()
@@ -90,25 +100,28 @@ class FinalWriter(DraftWriter):
         self.heading(1, s.title if s and s.title else WORKSHOPS_TITLE)
         if s:
             self.text(s.summary)
-        self.text(report.disclaimer or DEFAULT_DISCLAIMER, "Disclaimer")
         grouping = report.options.grouping
         workshops = [ws for ws in report.workshops if self._has_outcomes(ws)]
+        if grouping == "all":  # the rooms' narratives lead into the one list, after the disclaimer
+            for summary in (summary for ws in workshops for summary in ws.summaries):
+                self.text(summary.text)
+        self.text(report.disclaimer or DEFAULT_DISCLAIMER, "Disclaimer")
         for ws in workshops:
             if grouping != "all":
                 title = clean(ws.title).strip()
                 self.heading(2, f"Workshop {ws.number}: {title}" if title else f"Workshop {ws.number}")
-            for summary in ws.summaries:
-                self.text(summary.text)
+                for summary in ws.summaries:
+                    self.text(summary.text)
             if grouping == "category":
                 for category in ws.categories:
                     self.par("Heading 3", category.name)
                     for item in category.items:
                         self.item(item)
             elif grouping == "workshop":
-                for item in (i for c in ws.categories for i in c.items):
+                for item in _as_captured(ws):
                     self.item(item)
         if grouping == "all":
-            for item in (i for ws in workshops for c in ws.categories for i in c.items):
+            for item in (item for ws in workshops for item in _as_captured(ws)):
                 self.item(item)
 
     def item(self, item: ReportItem) -> None:
@@ -143,18 +156,17 @@ class FinalWriter(DraftWriter):
                 self.par("Programme Entry", line)
 
     def back_matter(self, report: Report) -> None:
-        """The back cover: the publisher's address lines, then catalogue number • ISBN • DOI."""
+        """The back cover (see docx_report._back_cover): the publisher's address lines, then catalogue number •
+    ISBN • DOI."""
         front = report.front
         numbers = [f"{label}: {clean(value).strip()}" for label, value in (
             ("Catalogue number", front.catalogue_number), ("ISBN", front.isbn), ("DOI", front.doi)) if _given(value)]
         lines = [line.strip() for line in clean(front.address).split("\n") if line.strip()]
         if not lines and not numbers:
             return
-        add_page_break(self.body, self.s["Normal"])
-        for line in lines:
-            self.par("Back Matter", line)
-        if numbers:
-            self.par("Back Matter", " \u2022 ".join(numbers))
+        self.cover = add_par(self.body, self.s["Normal"])  # build_report ends the content's section here
+        add_par(self.body, self.s["Normal"])  # the back cover's page; its footer holds the lines
+        self.cover_lines = [*lines, " \u2022 ".join(numbers)] if numbers else lines
 
     @staticmethod
     def _has_outcomes(ws: ReportWorkshop) -> bool:

@@ -221,6 +221,24 @@ class Footnotes:
             self.part._blob = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+_AFTER_TITLE_PG = {"textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange"}
+
+
+def end_section(p, sect_pr) -> None:
+    """End a section at paragraph `p`, with `sect_pr`'s page setup, headers and footers; what follows is a
+    section whose first page has a header and footer of its own (a back cover's)."""
+    ppr = p.find(PPR)
+    if ppr is None:
+        ppr = p.makeelement(PPR, {})
+        p.insert(0, ppr)
+    ppr.append(deepcopy(sect_pr))
+    if sect_pr.find(w("titlePg")) is None:
+        title_pg = sect_pr.makeelement(w("titlePg"), {})
+        after = next((c for c in sect_pr if isinstance(c.tag, str) and etree.QName(c).localname in _AFTER_TITLE_PG),
+                     None)
+        sect_pr.append(title_pg) if after is None else after.addprevious(title_pg)
+
+
 # Children of w:settings that must come after w:updateFields (schema order; Word rejects disorder).
 _AFTER_UPDATE_FIELDS = {
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",

@@ -20,7 +20,7 @@ from docx.shared import Mm
 
 from .docx_draft import DEFAULT_DISCLAIMER, DraftWriter  # noqa: F401 (part of this module's interface)
 from .docx_final import FinalWriter
-from .docx_parts import Footnotes, add_field, add_par, add_run, clean, resolve_styles, set_update_fields, w
+from .docx_parts import Footnotes, add_field, add_par, add_run, clean, end_section, resolve_styles, set_update_fields, w
 from .model import Report
 
 NOT_DOCX = ("This file is not a Word document (.docx). Open it in Word, choose File > Save As > "
@@ -45,18 +45,36 @@ def build_report(report: Report, template: bytes | None = None) -> bytes:
     for child in list(body):
         body.remove(child)  # a template's sample content goes; its final section (page setup) stays
     notes = Footnotes(doc, styles["footnote text"], styles["footnote reference"])
-    writer = FinalWriter if report.final else DraftWriter
-    writer(body, styles, notes, numbered=report.options.heading_numbers).write(report)
+    writer = (FinalWriter if report.final else DraftWriter)(body, styles, notes,
+                                                           numbered=report.options.heading_numbers)
+    writer.write(report)
     notes.close()
     if sect_pr is None:
         sect_pr = body.makeelement(w("sectPr"), {})
     body.append(sect_pr)
     _headers_and_footers(doc, report, styles, own_layout=template is None)
+    if report.final:
+        doc.sections[-1].different_first_page_header_footer = True  # a title page without header or footer
+        if writer.cover is not None:
+            _back_cover(doc, writer, sect_pr, styles)
     set_update_fields(doc.settings.element)
     _properties(doc, report)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _back_cover(doc, writer, sect_pr, styles: dict[str, str]) -> None:
+    """The back cover: a last page whose footer holds the publisher's address and the publication's numbers,
+    at the foot of the page where Word and LibreOffice both put it."""
+    end_section(writer.cover, sect_pr)
+    footer = doc.sections[-1].first_page_footer
+    footer.is_linked_to_previous = False
+    container = footer._element
+    for old in list(container):
+        container.remove(old)
+    for line in writer.cover_lines:
+        add_par(container, styles["Back Matter"], line)
 
 
 def _headers_and_footers(doc, report: Report, styles: dict[str, str], own_layout: bool) -> None:

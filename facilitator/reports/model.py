@@ -18,6 +18,7 @@ class ReportItem:
     room: str  # where it was captured, e.g. "Round 2"
     key_point: bool = False
     statement_ref: str | None = None  # set when merged: e.g. "Recommendations (b)"; then text is not repeated
+    order: int = 0  # when it was captured, for lists across categories
 
 
 @dataclass

@@ -12,6 +12,7 @@ from ..models import Event, ReportTemplate
 from ..services.access import is_secretariat
 from ..services.live import Refusal
 from ..services.report import export_csv, export_rows, report_data
+from ..services.report_settings import CHOICES, FRONT_TEXTS, report_settings, update_report_options
 from ..services.report_texts import report_texts, save_text, set_text, text_versions
 from .docx_report import TemplateError, build_report, check_template
 from .pdf import NOT_INSTALLED, PdfJobs, available
@@ -45,12 +46,19 @@ def _with_votes() -> bool:
     return request.args.get("votes") == "1"
 
 
+def _mode(value=None) -> str | None:
+    """The mode a download asks for ("draft" or "final"); None: the event's report settings say."""
+    value = request.args.get("mode") if value is None else value
+    return value if value in CHOICES["mode"] else None
+
+
 def _page(event: Event, drafts: dict[str, str] | None = None, conflicts: dict[str, dict] | None = None):
     template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
     pdf_job = _pdf_jobs().get(event.id, request.args.get("pdf", "")) if request.args.get("pdf") else None
     return render_template("reports/report.html", event=event,
                            report=report_data(event, _key_points_only(), with_votes=_with_votes()),
                            key_points_only=_key_points_only(), with_votes=_with_votes(), template=template,
+                           settings=report_settings(event), choices=CHOICES, front_texts=FRONT_TEXTS,
                            template_form=TemplateForm(),
                            texts={**report_texts(event), **(drafts or {})}, versions=text_versions(event),
                            conflicts=conflicts or {}, pdf_job=pdf_job,
@@ -110,6 +118,22 @@ def save_one_text(event_id: int, field: str):
     return jsonify(answer), 200 if answer["ok"] else 409
 
 
+@bp.route("/events/<int:event_id>/report/settings", methods=["POST"])
+@login_required
+def save_settings(event_id: int):
+    """Save how the report is written: draft or final, the grouping of outcomes, numbering, the annex."""
+    event = _event(event_id)
+    try:
+        update_report_options(event, request.form)
+    except Refusal as refusal:
+        db.session.rollback()
+        flash(refusal.answer["message"], "error")
+    else:
+        db.session.commit()
+        flash("Report settings saved.", "success")
+    return redirect(url_for("reports.report", event_id=event.id, _anchor="settings-heading"))
+
+
 @bp.route("/events/<int:event_id>/report/template", methods=["POST"])
 @login_required
 def upload_template(event_id: int):
@@ -149,10 +173,11 @@ def delete_template(event_id: int):
 @bp.route("/events/<int:event_id>/report.docx")
 @login_required
 def download_docx(event_id: int):
-    """The outcome report as a Word document, built now from what was captured."""
+    """The outcome report as a Word document, built now from what was captured; `mode` (draft or final)
+    overrides the report settings."""
     event = _event(event_id)
     template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
-    data = build_report(report_data(event, _key_points_only(), with_votes=_with_votes()),
+    data = build_report(report_data(event, _key_points_only(), with_votes=_with_votes(), mode=_mode()),
                         template.data if template else None)
     return Response(data, mimetype=DOCX,
                     headers={"Content-Disposition": f'attachment; filename="{_filename(event, "docx")}"'})
@@ -214,7 +239,8 @@ def make_pdf(event_id: int):
     template = db.session.scalar(db.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
     options = (request.get_json(silent=True) or {}) if wants_json else request.form
     key_only, votes = options.get("scope") == "key", options.get("votes") in ("1", True)
-    data = build_report(report_data(event, key_only, with_votes=votes), template.data if template else None)
+    data = build_report(report_data(event, key_only, with_votes=votes, mode=_mode(options.get("mode", ""))),
+                        template.data if template else None)
     job = _pdf_jobs().request(event.id, data)
     if wants_json:
         return jsonify(_pdf_status(event, job)), 202

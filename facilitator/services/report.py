@@ -136,7 +136,7 @@ def report_data(event: Event, key_points_only: bool = False, now: datetime | Non
             entries = [
                 ReportItem(text=i.text, room=i.room.round.label if with_round and several_rounds else "",
                            key_point=i.is_key_point,
-                           statement_ref=numbers.get(i.statement_id))
+                           statement_ref=numbers.get(i.statement_id), order=i.id)
                 for i in items
                 if _owner(i.room) == owner and i.category_id == category.id
                 and (not key_points_only or i.is_key_point or i.statement_id in numbers)
