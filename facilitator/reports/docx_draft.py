@@ -221,9 +221,9 @@ class DraftWriter:
             if _day(s) and _day(s) != day:
                 day = _day(s)
                 self.par("Table Heading", day)
-            people = "; ".join(filter(None, (
+            people = ". ".join(filter(None, (
                 f"{s.chair_label}: {s.chair}" if clean(s.chair).strip() else "",
-                f"{s.speakers_label}: {', '.join(s.speakers)}" if s.speakers else "")))
+                f"{s.speakers_label}: {'; '.join(s.speakers)}" if s.speakers else "")))
             self.par("Programme Entry", f"{_time(s)}\t", s.title or s.kind,
                      (f". {people}" if people else "", self.s["Detail"]))
 

@@ -4,18 +4,19 @@ No draft label, no source lines, no rooms after items; merged items keep their r
 workshop's outcomes. Front matter on the title page (place and dates, authors, publisher, copyright, ISBN,
 DOI, catalogue number), then the contents, the introduction and one chapter per session of the programme
 (its narrative: the capture room's summary), where the workshop rounds make one chapter of workshop
-outcomes (after the disclaimer) and the plenary feedback the conclusions; an optional list of
+outcomes (after the disclaimer; rounds merged) and the plenary feedback the conclusions; an optional list of
 participants, the programme annex, and the back cover with the publisher's address.
 """
 
 from __future__ import annotations
 
-from .docx_draft import DEFAULT_DISCLAIMER, TOC_INSTRUCTION, TOC_PLACEHOLDER, DraftWriter
+from .docx_draft import DEFAULT_DISCLAIMER, TOC_PLACEHOLDER, DraftWriter
 from .docx_parts import add_page_break, add_par, add_toc, clean
 from .model import Report, ReportItem, ReportSession, ReportWorkshop
 
-WORKSHOPS_TITLE = "Interactive workshops"
+WORKSHOPS_TITLE = "Outcomes of the workshops"
 CONCLUSIONS_TITLE = "Conclusions and way forward"
+TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'  # chapters and workshops; not the category headings below them
 
 
 def _given(*values: str) -> bool:
@@ -38,27 +39,25 @@ class FinalWriter(DraftWriter):
         self.contents()
         self.heading(1, "Introduction", numbered=False)
         self.text(report.introduction)
+        rounds = [s for s in report.sessions if s.chapter == "workshops"]
         done = set()
         for session in report.sessions:
-            if session.chapter == "break":
-                continue
-            if session.chapter in ("workshops", "conclusions"):
-                if session.chapter not in done:  # later rounds' outcomes are in the first one's chapter
-                    done.add(session.chapter)
-                    self.chapter(session.chapter, report, session)
-                continue
-            self.session_chapter(report, session)
-        if "workshops" not in done and any(self._has_outcomes(ws) for ws in report.workshops):
-            self.chapter("workshops", report, None)
+            if session.chapter == "workshops" and "workshops" not in done:  # all rounds in the first's place
+                done.add("workshops")
+                self.workshops_chapter(report, rounds)
+            elif session.chapter == "conclusions" and "conclusions" not in done:
+                done.add("conclusions")
+                self.conclusions_chapter(report, session)
+            elif session.chapter == "session":
+                self.session_chapter(report, session)
+        if not rounds and any(self._has_outcomes(ws) for ws in report.workshops):
+            self.workshops_chapter(report, [])
         if "conclusions" not in done:
-            self.chapter("conclusions", report, None)
+            self.conclusions_chapter(report, None)
         self.participants(report)
         self.annex(report)
         self.back_matter(report)
         add_toc(self.toc, TOC_INSTRUCTION, self.headings, TOC_PLACEHOLDER)
-
-    def chapter(self, kind: str, report: Report, session: ReportSession | None) -> None:
-        (self.workshops_chapter if kind == "workshops" else self.conclusions_chapter)(report, session)
 
     def title_page(self, report: Report) -> None:
         front = report.front
@@ -95,10 +94,11 @@ class FinalWriter(DraftWriter):
                 if line:
                     self.par("Session Details", line)
 
-    def workshops_chapter(self, report: Report, s: ReportSession | None) -> None:
-        """The disclaimer, then every workshop's summaries and outcomes, grouped as the secretariat chose."""
-        self.heading(1, s.title if s and s.title else WORKSHOPS_TITLE)
-        if s:
+    def workshops_chapter(self, report: Report, rounds: list[ReportSession]) -> None:
+        """The workshop rounds' texts, the disclaimer, then every workshop's summaries and outcomes (rounds
+        merged), grouped as the secretariat chose."""
+        self.heading(1, rounds[0].title if len(rounds) == 1 and rounds[0].title else WORKSHOPS_TITLE)
+        for s in rounds:
             self.text(s.summary)
         grouping = report.options.grouping
         workshops = [ws for ws in report.workshops if self._has_outcomes(ws)]
