@@ -174,6 +174,9 @@ class Event(db.Model):
     conclusion_sections: so.Mapped[list[ConclusionSection]] = so.relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="ConclusionSection.position"
     )
+    report_settings: so.Mapped[Optional[ReportSettings]] = so.relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r}>"
@@ -594,3 +597,39 @@ class ReportTextRevision(db.Model):
     saved_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     author: so.Mapped[Optional[User]] = so.relationship()
+
+
+class ReportSettings(db.Model):
+    """How the event's report is written: draft or final, its layout choices, and the front and back matter
+    (title page, imprint, the publisher's address) a published report carries. One row per event, made on
+    the first change; until then `defaults()` stands in."""
+
+    __tablename__ = "report_settings"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    mode: so.Mapped[str] = so.mapped_column(sa.String(16), default="draft")  # draft | final
+    grouping: so.Mapped[str] = so.mapped_column(sa.String(16), default="category")  # category | workshop | all
+    heading_numbers: so.Mapped[bool] = so.mapped_column(default=False)
+    annex: so.Mapped[str] = so.mapped_column(sa.String(16), default="table")  # table | compact | none
+    session_items: so.Mapped[str] = so.mapped_column(sa.String(16), default="key")  # none | key | all
+    numbered_conclusions: so.Mapped[bool] = so.mapped_column(default=True)
+    # Front and back matter, each saved by itself as a report text (services/report_texts.py).
+    report_title: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # instead of the event's title
+    place: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # "The Hague", beside the dates
+    authors: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    publisher: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    copyright: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    isbn: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    doi: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    catalogue_number: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    address: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # the publisher's address, one line each
+    participants: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # one per line, until issue 15
+
+    event: so.Mapped[Event] = so.relationship(back_populates="report_settings")
+
+    @classmethod
+    def defaults(cls) -> ReportSettings:
+        """Settings as an event has them before anyone changed one (not added to the session)."""
+        return cls(**{column.key: column.default.arg for column in cls.__table__.columns
+                      if column.default is not None})

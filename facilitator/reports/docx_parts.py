@@ -17,6 +17,7 @@ import docx
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.parts.numbering import NumberingPart
@@ -171,6 +172,73 @@ def add_toc(anchor, instr: str, entries: list[tuple[str, str]], placeholder: str
     body.remove(anchor)
 
 
+class Footnotes:
+    """Real Word footnotes (python-docx has no API for them): the document's footnotes part, made when the
+    first note is added, or the template's, whose own notes and separators stay."""
+
+    def __init__(self, doc, text_style: str, reference_style: str):
+        self.doc, self.text_style, self.reference_style = doc, text_style, reference_style
+        self.root = self.part = None
+        self.next_id = 1
+
+    def add(self, p, text: str) -> None:
+        """A footnote reference at the end of paragraph `p`, and the note with `text` at the page's foot."""
+        if self.root is None:
+            self._open()
+        note_id = str(self.next_id)
+        self.next_id += 1
+        note = SE(self.root, w("footnote"), {w("id"): note_id})
+        par = add_par(note, self.text_style)
+        mark = SE(par, R)
+        SE(SE(mark, RPR), RSTYLE, {VAL: self.reference_style})
+        SE(mark, w("footnoteRef"))
+        add_run(par, " " + clean(text))
+        ref = SE(p, R)
+        SE(SE(ref, RPR), RSTYLE, {VAL: self.reference_style})
+        SE(ref, w("footnoteReference"), {w("id"): note_id})
+
+    def _open(self) -> None:
+        try:
+            self.part = self.doc.part.part_related_by(RT.FOOTNOTES)
+        except KeyError:
+            self.root = parse_xml(
+                f'<w:footnotes {nsdecls("w")}><w:footnote w:type="separator" w:id="-1"><w:p><w:pPr>'
+                '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r>'
+                '</w:p></w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr>'
+                '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r>'
+                '<w:continuationSeparator/></w:r></w:p></w:footnote></w:footnotes>')
+            self.part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, self.root, self.doc.part.package)
+            self.doc.part.relate_to(self.part, RT.FOOTNOTES)
+            return
+        self.root = getattr(self.part, "element", None)
+        if self.root is None:  # a template's part python-docx keeps as bytes: edited here, written back in close()
+            self.root = parse_xml(self.part.blob)
+        ids = [int(n.get(w("id"))) for n in self.root.iterchildren(w("footnote"))]
+        self.next_id = max([0, *ids]) + 1
+
+    def close(self) -> None:
+        if self.root is not None and not isinstance(self.part, XmlPart):
+            self.part._blob = etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+_AFTER_TITLE_PG = {"textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange"}
+
+
+def end_section(p, sect_pr) -> None:
+    """End a section at paragraph `p`, with `sect_pr`'s page setup, headers and footers; what follows is a
+    section whose first page has a header and footer of its own (a back cover's)."""
+    ppr = p.find(PPR)
+    if ppr is None:
+        ppr = p.makeelement(PPR, {})
+        p.insert(0, ppr)
+    ppr.append(deepcopy(sect_pr))
+    if sect_pr.find(w("titlePg")) is None:
+        title_pg = sect_pr.makeelement(w("titlePg"), {})
+        after = next((c for c in sect_pr if isinstance(c.tag, str) and etree.QName(c).localname in _AFTER_TITLE_PG),
+                     None)
+        sect_pr.append(title_pg) if after is None else after.addprevious(title_pg)
+
+
 # Children of w:settings that must come after w:updateFields (schema order; Word rejects disorder).
 _AFTER_UPDATE_FIELDS = {
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
@@ -218,10 +286,22 @@ CUSTOM = {
                       '</w:rPr>'),
     "Key Point": (_CHAR, "<w:rPr><w:b/><w:bCs/></w:rPr>"),
     "Detail": (_CHAR, '<w:rPr><w:color w:val="808080"/></w:rPr>'),
+    # Word's own names for footnotes, so a template's footnote look is used when it has one.
+    "footnote text": (_PARA, '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr>'
+                      '<w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'),
+    "footnote reference": (_CHAR, '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'),
+    # The final report's title page, imprint, programme annex and back cover.
+    "Imprint": (_PARA, '<w:pPr><w:spacing w:after="40"/></w:pPr><w:rPr><w:color w:val="595959"/>'
+                '<w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'),
+    "Programme Entry": (_PARA, '<w:pPr><w:spacing w:after="80"/><w:ind w:left="1418" w:hanging="1418"/>'
+                        '</w:pPr>'),
+    "Back Matter": (_PARA, '<w:pPr><w:spacing w:after="40"/><w:jc w:val="center"/></w:pPr><w:rPr>'
+                    '<w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'),
 }
 BUILTIN = ("Normal", "Heading 1", "Title", "Subtitle", "Heading 2", "Heading 3", "List Bullet",
-           "TOC Heading", "Caption", "Header", "Footer", "Table Grid")
-_TYPE_OF = {"Table Grid": "table", "Key Point": "character", "Detail": "character"}
+           "List Bullet 2", "Strong", "TOC Heading", "Caption", "Header", "Footer", "Table Grid")
+_TYPE_OF = {"Table Grid": "table", "Key Point": "character", "Detail": "character", "Strong": "character",
+            "footnote reference": "character"}
 
 _BULLET_NUMBERING = (
     '<w:abstractNum {ns} w:abstractNumId="{a}"><w:multiLevelType w:val="singleLevel"/><w:lvl w:ilvl="0">'

@@ -19,6 +19,7 @@ from ..services.report import (
     replace_house_template,
     report_data,
 )
+from ..services.report_settings import CHOICES, FRONT_TEXTS, report_settings, update_report_options
 from ..services.report_texts import report_texts, save_text, set_text, text_versions
 from .docx_report import TemplateError, build_report
 from .pdf import NOT_INSTALLED, PdfJobs, available
@@ -52,9 +53,15 @@ def _with_votes() -> bool:
     return request.args.get("votes") == "1"
 
 
-def _build(event: Event, key_points_only: bool, with_votes: bool) -> bytes:
+def _mode(value=None) -> str | None:
+    """The mode a download asks for ("draft" or "final"); None: the event's report settings say."""
+    value = request.args.get("mode") if value is None else value
+    return value if value in CHOICES["mode"] else None
+
+
+def _build(event: Event, key_points_only: bool, with_votes: bool, mode: str | None) -> bytes:
     """The .docx as it would be downloaded now, in the house template if it still passes the checks."""
-    report, template = report_data(event, key_points_only, with_votes=with_votes), house_template(event)
+    report, template = report_data(event, key_points_only, with_votes=with_votes, mode=mode), house_template(event)
     try:
         return build_report(report, template.data if template else None)
     except TemplateError as error:  # stored before uploads were checked: the report must still download
@@ -70,6 +77,7 @@ def _page(event: Event, drafts: dict[str, str] | None = None, conflicts: dict[st
     return render_template("reports/report.html", event=event,
                            report=report_data(event, _key_points_only(), with_votes=_with_votes()),
                            key_points_only=_key_points_only(), with_votes=_with_votes(), template=template,
+                           settings=report_settings(event), choices=CHOICES, front_texts=FRONT_TEXTS,
                            template_form=TemplateForm(),
                            texts={**report_texts(event), **(drafts or {})}, versions=text_versions(event),
                            conflicts=conflicts or {}, pdf_job=pdf_job,
@@ -129,6 +137,22 @@ def save_one_text(event_id: int, field: str):
     return jsonify(answer), 200 if answer["ok"] else 409
 
 
+@bp.route("/events/<int:event_id>/report/settings", methods=["POST"])
+@login_required
+def save_settings(event_id: int):
+    """Save how the report is written: draft or final, the grouping of outcomes, numbering, the annex."""
+    event = _event(event_id)
+    try:
+        update_report_options(event, request.form)
+    except Refusal as refusal:
+        db.session.rollback()
+        flash(refusal.answer["message"], "error")
+    else:
+        db.session.commit()
+        flash("Report settings saved.", "success")
+    return redirect(url_for("reports.report", event_id=event.id, _anchor="settings-heading"))
+
+
 @bp.route("/events/<int:event_id>/report/template", methods=["POST"])
 @login_required
 def upload_template(event_id: int):
@@ -163,9 +187,10 @@ def delete_template(event_id: int):
 @bp.route("/events/<int:event_id>/report.docx")
 @login_required
 def download_docx(event_id: int):
-    """The outcome report as a Word document, built now from what was captured."""
+    """The outcome report as a Word document, built now from what was captured; `mode` (draft or final)
+    overrides the report settings."""
     event = _event(event_id)
-    data = _build(event, _key_points_only(), _with_votes())
+    data = _build(event, _key_points_only(), _with_votes(), _mode())
     return Response(data, mimetype=DOCX,
                     headers={"Content-Disposition": f'attachment; filename="{_filename(event, "docx")}"'})
 
@@ -225,7 +250,7 @@ def make_pdf(event_id: int):
         return redirect(url_for("reports.report", event_id=event.id))
     options = (request.get_json(silent=True) or {}) if wants_json else request.form
     key_only, votes = options.get("scope") == "key", options.get("votes") in ("1", True)
-    data = _build(event, key_only, votes)
+    data = _build(event, key_only, votes, _mode(options.get("mode", "")))
     job = _pdf_jobs().request(event.id, data)
     if wants_json:
         return jsonify(_pdf_status(event, job)), 202

@@ -14,16 +14,32 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Assignment, Event, Item, ItemState, PersonRole, ReportTemplate, Role, Room, SessionPerson
+from ..models import (
+    Assignment,
+    Event,
+    Item,
+    ItemState,
+    PersonRole,
+    ProgrammeSession,
+    ReportSettings,
+    ReportTemplate,
+    Role,
+    Room,
+    SessionKind,
+    SessionPerson,
+)
 from ..reports.docx_report import check_template
 from ..reports.model import (
+    FrontMatter,
     Report,
     ReportCategory,
     ReportItem,
+    ReportOptions,
     ReportSection,
     ReportSession,
     ReportSource,
     ReportStatement,
+    ReportSummary,
     ReportWorkshop,
 )
 from .conclusions import sections
@@ -93,23 +109,37 @@ def _references(event: Event, statements, labels: dict[str, str]) -> dict[str, s
             for s in statements if s.client_id in labels}
 
 
+_CHAPTERS = {SessionKind.WORKSHOP_ROUND: "workshops", SessionKind.PLENARY_FEEDBACK: "conclusions",
+             SessionKind.BREAK: "break"}
+
+
+def _summary(entry: ProgrammeSession) -> str:
+    """A session's narrative: what its room's rapporteurs wrote, or else the secretariat's text."""
+    room = entry.capture_room
+    return room.summary if room is not None and room.summary.strip() else entry.summary
+
+
 def report_data(event: Event, key_points_only: bool = False, now: datetime | None = None,
-                with_votes: bool = False) -> Report:
+                with_votes: bool = False, mode: str | None = None) -> Report:
     """Everything the report says. With `key_points_only`, workshops list only items marked as key points
-    (merged items always stay: they are what the plenary agreed on). Dot totals only `with_votes`."""
+    (merged items always stay: they are what the plenary agreed on). Dot totals only `with_votes`. `mode`
+    ("draft" or "final") overrides the event's report settings."""
+    settings = event.report_settings or ReportSettings.defaults()
     items = _all_items(event)
     statements = event_statements(event)
     labels = statement_numbers(event, statements)
     references = _references(event, statements, labels)
     numbers = {s.id: references[s.client_id] for s in statements if s.client_id in references}
     credited = _rapporteurs(event, items)
+    several_rounds = len(event.rounds) > 1  # "(Round 1)" after every item of a one-round event says nothing
 
     def outcomes(owner: tuple[str, int], with_round: bool) -> list[ReportCategory]:
         categories = []
         for category in event.categories:
             entries = [
-                ReportItem(text=i.text, room=i.room.round.label if with_round else "", key_point=i.is_key_point,
-                           statement_ref=numbers.get(i.statement_id))
+                ReportItem(text=i.text, room=i.room.round.label if with_round and several_rounds else "",
+                           key_point=i.is_key_point,
+                           statement_ref=numbers.get(i.statement_id), order=i.id)
                 for i in items
                 if _owner(i.room) == owner and i.category_id == category.id
                 and (not key_points_only or i.is_key_point or i.statement_id in numbers)
@@ -124,6 +154,8 @@ def report_data(event: Event, key_points_only: bool = False, now: datetime | Non
             questions=list(workshop.questions or []), panellists=[p.display for p in workshop.people],
             rapporteurs=credited.get(("workshop", workshop.id), []),
             categories=outcomes(("workshop", workshop.id), with_round=True),
+            summaries=[ReportSummary(room=room.round.label, text=room.summary)
+                       for room in sorted(workshop.rooms, key=lambda r: r.round.number) if room.summary.strip()],
         )
         for workshop in event.workshops
     ]
@@ -144,16 +176,25 @@ def report_data(event: Event, key_points_only: bool = False, now: datetime | Non
 
     now = now or datetime.now()
     return Report(
-        title=event.title, subtitle=event.subtitle, venue=event.venue,
+        title=settings.report_title.strip() or event.title, subtitle=event.subtitle, venue=event.venue,
         dates=date_range(event.start_date, event.end_date), organisers=list(event.organisers or []),
         introduction=event.introduction, disclaimer=event.disclaimer, conclusions=event.conclusions,
         sessions=[ReportSession(kind=s.kind.label, title=s.title, day=s.day, start=s.start_time, end=s.end_time,
-                                questions=list(s.questions or []), summary=s.summary, **_people(s.people),
+                                questions=list(s.questions or []), summary=_summary(s), **_people(s.people),
                                 rapporteurs=credited.get(("session", s.id), []),
-                                categories=outcomes(("session", s.id), with_round=False))
+                                categories=outcomes(("session", s.id), with_round=False),
+                                chapter=_CHAPTERS.get(s.kind, "session"))
                   for s in event.programme_sessions if s.in_report],
         workshops=workshops, sections=report_sections,
         draft_label=f"Draft of {now.day} {now:%B %Y, %H:%M}",
+        final=(mode or settings.mode) == "final",
+        options=ReportOptions(grouping=settings.grouping, heading_numbers=settings.heading_numbers,
+                              annex=settings.annex, session_items=settings.session_items,
+                              numbered_conclusions=settings.numbered_conclusions),
+        front=FrontMatter(place=settings.place, authors=settings.authors, publisher=settings.publisher,
+                          copyright=settings.copyright, isbn=settings.isbn, doi=settings.doi,
+                          catalogue_number=settings.catalogue_number, address=settings.address,
+                          participants=settings.participants),
     )
 
 

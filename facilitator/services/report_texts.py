@@ -1,4 +1,5 @@
-"""The texts the secretariat writes for the report, each saved on its own with a version.
+"""The texts the secretariat writes for the report (introduction, disclaimer, conclusions, session summaries,
+front and back matter), each saved on its own with a version.
 
 A save names the version it was based on. When someone else saved the text since, the save is refused as a
 conflict that carries their text, and the refused text is kept in the history: nothing is overwritten
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Event, ReportTextRevision, User
 from .live import CONTROL, invalid
+from .report_settings import FRONT_TEXTS, report_settings, stored_settings
 
 EVENT_TEXTS = ("introduction", "disclaimer", "conclusions")
 SUMMARY = "summary-"
@@ -23,6 +25,8 @@ def _owner(event: Event, field: str):
     """The row and column holding `field`, or an `invalid` refusal naming it."""
     if field in EVENT_TEXTS:
         return event, field
+    if field in FRONT_TEXTS:
+        return stored_settings(event), field
     if field.startswith(SUMMARY):
         entry = next((s for s in event.programme_sessions if f"{SUMMARY}{s.id}" == field), None)
         if entry is not None:
@@ -34,6 +38,8 @@ def report_texts(event: Event) -> dict[str, str]:
     """Every text of the event's report page, by field name."""
     texts = {field: getattr(event, field) for field in EVENT_TEXTS}
     texts.update({f"{SUMMARY}{s.id}": s.summary for s in event.programme_sessions})
+    settings = report_settings(event)
+    texts.update({field: getattr(settings, field) for field in FRONT_TEXTS})
     return texts
 
 
