@@ -282,3 +282,29 @@ def test_new_fields_survive_the_round_trip(make_user):
     copy = import_programme(exported)
     db.session.commit()
     assert shape(copy) == shape(event)
+
+
+def test_the_report_block_sets_the_reports_layout_and_imprint_as_saved_texts():
+    """What a published report carries besides its content is known before the event: it comes with the file,
+    and the report page shows it as saved texts, each at version 1."""
+    event = import_programme(
+        "event: {title: Expert meeting}\n"
+        "report: {mode: final, annex: compact, heading_numbers: true, isbn: 978-0-00-000000-0,\n"
+        "         place: Kyiv, address: \"Street 1\\nCity\"}\n")
+    db.session.commit()
+    settings = event.report_settings
+    assert (settings.mode, settings.annex, settings.heading_numbers, settings.grouping) == (
+        "final", "compact", True, "category")
+    assert (settings.isbn, settings.place, settings.address) == ("978-0-00-000000-0", "Kyiv", "Street 1\nCity")
+    from facilitator.services.report_texts import text_versions
+
+    assert text_versions(event) == {"isbn": 1, "place": 1, "address": 1}
+    again = import_programme(export_programme(event))
+    assert export_programme(again) == export_programme(event)
+
+
+def test_a_report_block_with_an_unknown_choice_is_refused_with_its_place():
+    with pytest.raises(ProgrammeError) as caught:
+        import_programme("event: {title: Meeting}\nreport: {mode: published}\n")
+    assert "report" in str(caught.value) and "mode: choose one of draft, final" in str(caught.value)
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0

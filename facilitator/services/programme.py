@@ -19,6 +19,7 @@ from .events import (
     workshop_location,
 )
 from .programme_schema import DEFAULT_CATEGORIES, FORMAT, PersonIn, ProgrammeError, ProgrammeIn, parse_programme
+from .report_settings import export_report_settings, import_report_settings
 
 __all__ = ["ProgrammeError", "import_programme", "export_programme", "parse_programme"]
 
@@ -61,6 +62,8 @@ def import_programme(source: str | bytes | ProgrammeIn, creator: User | None = N
         for entry in programme.workshops:
             if entry.location:
                 set_workshop_location(workshops[entry.number], entry.location)
+        if programme.report is not None:
+            import_report_settings(event, programme.report)
     return event
 
 
@@ -154,6 +157,9 @@ def export_programme(event: Event) -> str:
         if numbers != all_numbers:
             entry["workshops"] = numbers
         data["rounds"].append(_drop_empty(entry) | {"number": round_.number})
+    report = export_report_settings(event)
+    if report:
+        data["report"] = report
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 

@@ -112,9 +112,41 @@ class SessionIn(_Strict):
     in_report: bool | None = None  # None: breaks are left out, everything else is in
 
 
+class ReportIn(_Strict):
+    """How the report is written (None: as the report page has it) and what a published report carries
+    besides its content: the imprint and the back cover, known before the event."""
+
+    mode: str | None = None  # each of these four: one of report_settings.CHOICES
+    grouping: str | None = None
+    annex: str | None = None
+    session_items: str | None = None
+    heading_numbers: bool | None = None
+    numbered_conclusions: bool | None = None
+    report_title: Text = ""
+    place: Text = ""
+    authors: Text = ""
+    publisher: Text = ""
+    copyright: Text = ""
+    isbn: Text = ""
+    doi: Text = ""
+    catalogue_number: Text = ""
+    address: Text = ""
+    participants: Text = ""
+
+    @model_validator(mode="after")
+    def _known_choices(self):
+        from .report_settings import CHOICES  # the report page's choices, the one list of them
+
+        for name, options in CHOICES.items():
+            if getattr(self, name) not in (None, *options):
+                raise ValueError(f"{name}: choose one of {', '.join(options)}")
+        return self
+
+
 class ProgrammeIn(_Strict):
     format: str = FORMAT
     event: EventIn
+    report: ReportIn | None = None
     categories: list[CategoryIn] | None = None  # None: the default three
     sessions: list[SessionIn] = []
     workshops: list[WorkshopIn] = []

@@ -66,3 +66,28 @@ def update_report_options(event: Event, values: Mapping[str, str]) -> ReportSett
         setattr(settings, name, values.get(name) in ("1", "on", "true"))
     db.session.flush()
     return settings
+
+
+def import_report_settings(event: Event, report) -> None:
+    """Apply a programme file's `report:` block (programme_schema.ReportIn): its choices, and its texts as
+    first versions of the report texts. Flushes, does not commit."""
+    from .report_texts import set_text  # report_texts reads the settings of this module
+
+    chosen = report.model_dump(include=set(CHOICES) | set(FLAGS), exclude_none=True)
+    if chosen:
+        settings = stored_settings(event)
+        for name, value in chosen.items():
+            setattr(settings, name, value)
+    for field in FRONT_TEXTS:
+        if getattr(report, field):
+            set_text(event, field, getattr(report, field))
+    db.session.flush()
+
+
+def export_report_settings(event: Event) -> dict:
+    """The `report:` block of the event's programme file: the choices once saved, and the texts written."""
+    settings = event.report_settings
+    if settings is None:
+        return {}
+    return {name: getattr(settings, name) for name in (*CHOICES, *FLAGS)} | {
+        field: getattr(settings, field) for field in FRONT_TEXTS if getattr(settings, field)}
