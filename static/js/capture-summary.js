@@ -4,7 +4,8 @@
 // version the box's text was written on. While it waits unsent, newer typing replaces it; once it may have
 // reached the server, newer typing waits for its ack and then goes out on the new version. A co-rapporteur's
 // summary appears in the box when it holds nothing unsaved of ours; otherwise our next save is refused as a
-// conflict, shown with both texts (kept in this browser across a reload) until the user chooses.
+// conflict, shown with both texts (kept in this browser across a reload) until the user chooses. Typing that
+// cannot be queued yet when the page goes (its predecessor is still unanswered) is kept as a draft.
 //
 // Adds to the page: renderSummary, summaryAcked, summaryRejected.
 
@@ -30,6 +31,7 @@ export function setupSummary(page) {
   const noticeEl = document.getElementById("summary-notice");
   const max = config.maxSummaryLength;
   const conflictKey = `facilitator.summary-conflict.${config.user}.${config.room}`;
+  const draftKey = `facilitator.summary-draft.${config.user}.${config.room}`;
   let synced = null; // {text, version}: the box was last equal to `text`, which is (or will be) that version
   let conflict = loadConflict(); // {message, theirs: summary, mine: text} until the user chooses
   let timer = null;
@@ -55,16 +57,39 @@ export function setupSummary(page) {
     }
   }
 
+  /** Leaving the page: queue what can be queued, and keep the rest as a draft for the next visit. */
+  function leave() {
+    flush();
+    try {
+      if (synced && !conflict && cleanSummary(area.value) !== synced.text) window.localStorage.setItem(draftKey, area.value);
+      else window.localStorage.removeItem(draftKey);
+    } catch {
+      // storage full or switched off: the outbox holds what was queued
+    }
+  }
+
+  function takeDraft() {
+    try {
+      const draft = window.localStorage.getItem(draftKey);
+      window.localStorage.removeItem(draftKey);
+      return draft;
+    } catch {
+      return null;
+    }
+  }
+
   /** The first time the room is known (kept copy, queued summary or join answer): fill the box. */
   function start() {
     const q = queued();
     const server = live.summary;
     synced = q ? { text: q.text, version: q.base_version + 1 } : { text: server.text, version: server.version };
-    area.value = conflict ? conflict.mine : synced.text;
+    const draft = takeDraft();
+    area.value = conflict ? conflict.mine : draft ?? synced.text;
     if (conflict) synced = { text: conflict.theirs.text, version: conflict.theirs.version };
     area.readOnly = false;
     area.placeholder = "Write the session's narrative here…";
     updateCounter();
+    flush(); // a draft kept from the last visit goes out (after the queued summary's ack, if there is one)
   }
 
   /** Queue what the box holds, if it is new: one summary mutation at a time. */
@@ -112,8 +137,8 @@ export function setupSummary(page) {
     timer = setTimeout(flush, PAUSE_MS);
   });
   area.addEventListener("blur", flush);
-  window.addEventListener("pagehide", flush); // queued (and so kept in storage) before the page goes
-  document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
+  window.addEventListener("pagehide", leave);
+  document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && leave());
 
   /** The ack of our summary mutation: the box's text is saved, or newer typing goes out now on top of it. */
   function summaryAcked(entry, answer) {
