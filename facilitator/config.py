@@ -48,11 +48,14 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
     MAX_ITEM_LENGTH = int(os.environ.get("MAX_ITEM_LENGTH", "4000"))
+    # A room's summary: the session's whole narrative, a few pages at most.
+    MAX_SUMMARY_LENGTH = int(os.environ.get("MAX_SUMMARY_LENGTH", "50000"))
     # The socket closes, unanswered, on a message over SOCKETIO_MAX_BUFFER_BYTES (Engine.IO's limit), and an
     # outbox would resend it forever; the capture page refuses to send a mutation over MAX_MESSAGE_BYTES, well
-    # under it. An item of MAX_ITEM_LENGTH characters takes at most 6 bytes a character as JSON.
+    # under it. An item of MAX_ITEM_LENGTH characters takes at most 6 bytes a character as JSON; a summary of
+    # MAX_SUMMARY_LENGTH at most 4 (the page drops the control characters JSON would spell as \u0001).
     SOCKETIO_MAX_BUFFER_BYTES = 1_000_000
-    MAX_MESSAGE_BYTES = int(os.environ.get("MAX_MESSAGE_BYTES", str(64 * 1024)))
+    MAX_MESSAGE_BYTES = int(os.environ.get("MAX_MESSAGE_BYTES", str(240 * 1024)))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None  # e.g. https://facilitator.example.org
     # Snapshot calls (join, sync, plenary:join) per client address and minute: a hall of boards and phones
     # behind one venue NAT address joins at once (and the benchmarks' hundreds of sockets all come from 127.0.0.1).

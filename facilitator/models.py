@@ -285,6 +285,8 @@ class Room(db.Model):
     # Markdown-like: paragraphs split by blank lines, "- " bullets, footnotes "[^1]" defined as "[^1]: text".
     summary: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     summary_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # The moderator's choice: the room's board shows the summary beside the items.
+    show_summary: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     event: so.Mapped[Event] = so.relationship()
     workshop: so.Mapped[Optional[Workshop]] = so.relationship(back_populates="rooms")
@@ -399,6 +401,26 @@ class ItemRevision(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     item: so.Mapped[Item] = so.relationship(back_populates="revisions")
+
+
+class RoomSummaryRevision(db.Model):
+    """A room's summary after one change: what the rapporteurs wrote is never overwritten unseen.
+
+    A rejected save (stale base version) is kept too, as kind "conflict" with the version it was based on.
+    """
+
+    __tablename__ = "room_summary_revision"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    room_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("room.id", ondelete="CASCADE"), index=True)
+    version: so.Mapped[int]
+    kind: so.Mapped[str] = so.mapped_column(sa.String(16), default="change", server_default="change")
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    mutation_id: so.Mapped[Optional[str]] = so.mapped_column(sa.String(36))
+    author_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    author: so.Mapped[Optional[User]] = so.relationship()
 
 
 class SessionPerson(db.Model):

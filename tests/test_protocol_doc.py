@@ -28,3 +28,12 @@ def test_the_item_and_statement_examples_have_the_fields_the_server_sends(client
 
     assert set(_example("## Item")) == set(item)
     assert set(_example("### Statement")) == set(statement)
+
+
+def test_the_summary_example_has_the_fields_the_server_sends(client, login, socket_client, demo_event):
+    login(client, "moderator", "moderator-demo")
+    room = event_rooms(demo_event)[0]
+    summary = socket_client(client).emit("mutate", {"room": room.id, "op": "summary", "mutation_id": str(uuid.uuid4()),
+                                                    "base_version": 0, "text": "A narrative"})["summary"]
+
+    assert set(_example("## Summary")) == set(summary)

@@ -93,3 +93,15 @@ def delete_item(room_id: int, item_id: str):
 def restore_item(room_id: int, item_id: str):
     """Bring a deleted item back; needs `base_version`."""
     return _mutate(room_id, {**_body(), "op": "restore", "item": item_id})
+
+
+@bp.put("/rooms/<int:room_id>/summary")
+def save_summary(room_id: int):
+    """Save the room's summary written from `base_version` (0 for a room without one); a stale one is a conflict."""
+    return _mutate(room_id, {**_body(), "op": "summary"})
+
+
+@bp.put("/rooms/<int:room_id>/show-summary")
+def show_summary(room_id: int):
+    """Moderators: show the summary on the room's board (`{"show": true}`), or hide it."""
+    return _mutate(room_id, {**_body(), "op": "show_summary"})

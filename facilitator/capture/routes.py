@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..models import Room
 from ..realtime.handlers import BOARD_GRANTS
-from ..services.access import can_view_event, can_write_room
+from ..services.access import can_moderate_room, can_view_event, can_write_room
 from . import bp
 
 
@@ -34,7 +34,9 @@ def _page_config(room: Room, can_write: bool) -> dict:
         "user": current_user.id if current_user.is_authenticated else "guest",
         "can-write": "true" if can_write else "false",
         "max-length": current_app.config["MAX_ITEM_LENGTH"],
+        "max-summary-length": current_app.config["MAX_SUMMARY_LENGTH"],
         "max-message-bytes": current_app.config["MAX_MESSAGE_BYTES"],
+        "can-moderate": "true" if can_moderate_room(current_user, room) else "false",
     }
 
 

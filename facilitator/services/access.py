@@ -61,6 +61,15 @@ def can_write_room(user: User, room: Room) -> bool:
     return bool(roles & {Role.SECRETARIAT, Role.MODERATOR, Role.RAPPORTEUR})
 
 
+def can_moderate_room(user: User, room: Room) -> bool:
+    """The room's moderators (or event-wide ones) and the secretariat run its board."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    return bool(_roles(user, room.event_id, room.id) & {Role.SECRETARIAT, Role.MODERATOR})
+
+
 def visible_events(user: User) -> list[Event]:
     """Events the user may open, newest first."""
     query = sa.select(Event).order_by(Event.start_date.desc().nulls_last(), Event.id.desc())

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 
 from ..extensions import db
 from ..models import Category, Item, ItemRevision, ItemState, Room, Statement, User, utcnow
+from . import summary
 from .access import can_view_event, can_write_room
 from .live import (
     CONTROL,
@@ -116,7 +117,8 @@ def _read_snapshot(room: Room) -> dict:
         .where(Item.room_id == room.id)
         .order_by(Category.position, Item.position, Item.id)
     )
-    return {"room": room.id, "seq": room.last_seq, "items": [_as_json(*row) for row in rows]}
+    return {"room": room.id, "seq": room.last_seq, "items": [_as_json(*row) for row in rows],
+            "summary": summary.summary_json(room), "show_summary": room.show_summary}
 
 
 def room_changes_since(room: Room, since: int) -> dict:
@@ -159,12 +161,16 @@ def get_room(room_id: Any) -> Room:
 
 
 def perform_mutation(user: User, room: Room, data: Any) -> Outcome:
-    """Authorize, validate and apply one mutation once, then commit (see live.run_once)."""
+    """Authorize, validate and apply one mutation once, then commit (see live.run_once).
+
+    Items and the room's summary (services/summary.py) share this one path, so they share its guarantees."""
     require_write(user, room)
-    payload = parse_payload(data)
+    on_summary = summary.summary_of(data)
+    payload = summary.parse(data) if on_summary else parse_payload(data)
     if payload.room is not None and payload.room != room.id:
         raise invalid("room: does not match the room this mutation was sent to", "room")
-    return run_once(user, room_stream(room.id), str(payload.mutation_id), lambda: _apply(user, room, payload))
+    apply = summary.apply if on_summary else _apply
+    return run_once(user, room_stream(room.id), str(payload.mutation_id), lambda: apply(user, room, payload))
 
 
 def _category(room: Room, key: str | None) -> Category:

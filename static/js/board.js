@@ -1,8 +1,10 @@
-// The projector board (and the participants' read-only board): items appear live, newest in view.
-// User text is only ever set with textContent.
+// The projector board (and the participants' read-only board): items appear live, newest in view, and the
+// room's summary beside them when a moderator chose to show it. User text is only ever set with textContent.
 
 import { RoomConnection, batched, pageConfig, placeInOrder, loginMessage } from "./live.js";
 import { connectionIndicator, fullScreenButton } from "./big-screen.js";
+import { newId } from "./outbox.js";
+import { renderSummary } from "./summary-text.js";
 
 const HIGHLIGHT_MS = 4000;
 
@@ -35,6 +37,8 @@ function start(root) {
       empty: section.querySelector(".board-empty"),
     });
   }
+  const summary = { section: document.getElementById("board-summary"), text: document.getElementById("board-summary-text"),
+    toggle: document.getElementById("show-summary"), shown: null };
   const elements = new Map();
   const fresh = new Set(); // ids to highlight and scroll to on the next render
   const schedule = batched(render); // draw once per batch of changes
@@ -86,7 +90,37 @@ function start(root) {
       li.scrollIntoView({ block: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
     }
     fresh.clear();
+    drawSummary();
   }
+
+  function drawSummary() {
+    summary.section.hidden = !live.showSummary;
+    if (summary.toggle && !summary.toggle.dataset.busy) {
+      summary.toggle.checked = live.showSummary;
+      summary.toggle.disabled = !live.ready;
+    }
+    if (live.showSummary && summary.shown !== live.summary.text) {
+      summary.shown = live.summary.text;
+      renderSummary(summary.text, live.summary.text);
+    }
+  }
+
+  /** Moderators: show or hide the summary on this room's boards (every open board follows). */
+  function toggleSummary() {
+    const show = summary.toggle.checked;
+    summary.toggle.dataset.busy = "true";
+    live.socket.timeout(10000).emit("mutate", { room: config.room, op: "show_summary", mutation_id: newId(), show },
+      (err, answer) => {
+        delete summary.toggle.dataset.busy;
+        if (err || !answer || answer.ok !== true) {
+          showMessage((answer && answer.message) || "The board could not be changed. Try again.");
+        } else {
+          live.showSummary = answer.show_summary;
+        }
+        drawSummary();
+      });
+  }
+  if (summary.toggle) summary.toggle.addEventListener("change", toggleSummary);
 
   function create(id) {
     const li = el("li", "board-item");
@@ -138,6 +172,7 @@ function start(root) {
       messageEl.hidden = true;
       messageEl.replaceChildren();
     }
+    schedule(); // the summary's toggle is enabled while live
   }
 
   function showMessage(text) {

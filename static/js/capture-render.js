@@ -2,6 +2,7 @@
 // status and who else is here. Rendering is batched: `scheduleRender()` draws once, after the current task.
 //
 // Adds to the page: scheduleRender, render, renderPresence, announce, flash, focusItem.
+// Also draws the summary (capture-summary.js adds renderSummary).
 
 import { el, truncate } from "./capture-util.js";
 import { batched, placeInOrder } from "./live.js";
@@ -31,6 +32,7 @@ export function setupRender(page) {
       elements.delete(id);
     }
     page.renderNotices();
+    if (page.renderSummary) page.renderSummary();
     renderStatus();
     if (page.focusAfterRender) {
       const target = typeof page.focusAfterRender === "string" ? elements.get(page.focusAfterRender) : page.focusAfterRender;

@@ -8,6 +8,7 @@
 //   capture-input.js    the items' buttons, keyboard shortcuts, drag and drop
 //   capture-notices.js  changes the server refused, shown with the user's text
 //   capture-tabs.js     one tab per category on narrow screens
+//   capture-summary.js  the room's summary, typed beside the items
 
 import { RoomConnection, pageConfig, loginMessage } from "./live.js";
 import { Outbox, overlay } from "./outbox.js";
@@ -17,6 +18,7 @@ import { setupNotices } from "./capture-notices.js";
 import { setupActions } from "./capture-actions.js";
 import { setupInput } from "./capture-input.js";
 import { setupTabs } from "./capture-tabs.js";
+import { setupSummary } from "./capture-summary.js";
 
 export { cleanText, textLength } from "./capture-util.js";
 
@@ -132,9 +134,13 @@ function start(root) {
     maxBytes: config.maxMessageBytes,
     onChange: () => page.scheduleRender(),
     onAck: (entry, answer) => {
-      if (answer.item && answer.item.room === config.room) live.acknowledge(answer.item);
+      if (entry.op === "summary") page.summaryAcked(entry, answer);
+      else if (answer.item && answer.item.room === config.room) live.acknowledge(answer.item);
     },
-    onReject: (entry, answer, later) => page.rejected(entry, answer, later),
+    onReject: (entry, answer, later) => {
+      if (entry.op === "summary") page.summaryRejected(entry, answer);
+      else page.rejected(entry, answer, later);
+    },
     onLoginRequired: () => {
       loginMessage(connectionEl, root.dataset.loginUrl, LOGIN_ENDED);
       live.socket.disconnect(); // no more attempts until the next login
@@ -222,5 +228,6 @@ function start(root) {
   setupActions(page);
   setupInput(page);
   setupTabs(page);
+  setupSummary(page);
   page.render();
 }

@@ -1,7 +1,7 @@
 // The room connection shared by the capture page and the board (see docs/protocol.md).
 //
-// It keeps the server's view of one room: every item by id (deleted ones too, so they can be restored)
-// and the last change sequence applied. On every (re)connect it joins with that sequence and applies the
+// It keeps the server's view of one room: every item by id (deleted ones too, so they can be restored),
+// the room's summary (and whether its board shows it) and the last change sequence applied. On every (re)connect it joins with that sequence and applies the
 // answer (a snapshot or the changes missed), then applies the `change` events in `seq` order: duplicates
 // are ignored, early arrivals wait in a buffer, and a gap that lasts more than a second is filled with `sync`.
 // The capture page also keeps the last room it showed in localStorage (see the constructor's `keepFor`).
@@ -29,6 +29,8 @@ export class RoomConnection extends LiveSocket {
     super({ onState, onChange, onPresence, onConnection, onJoined, onDisconnect });
     this.room = room;
     this.items = new Map();
+    this.summary = { text: "", version: 0, updated_at: null, author: null };
+    this.showSummary = false;
     this.lastSeq = null;
     this.canWrite = false;
     this._early = new Map(); // seq -> change that arrived ahead of a gap (or before the join answer)
@@ -57,6 +59,17 @@ export class RoomConnection extends LiveSocket {
     if (known && known.version >= item.version) return;
     this.items.set(item.id, { ...item });
     this._state("ack");
+  }
+
+  /** Take an acknowledged summary into the server view at once (versions only go up). */
+  acknowledgeSummary(summary) {
+    if (this._takeSummary(summary)) this._state("ack");
+  }
+
+  _takeSummary(summary) {
+    if (!summary || typeof summary.text !== "string" || !(summary.version > this.summary.version)) return false;
+    this.summary = { ...summary };
+    return true;
   }
 
   // Connection ---------------------------------------------------------------------------------------
@@ -116,7 +129,10 @@ export class RoomConnection extends LiveSocket {
     try {
       const kept = JSON.parse(window.localStorage.getItem(this._keptKey) || "null");
       if (!kept || kept.room !== this.room || typeof kept.seq !== "number" || !Array.isArray(kept.items)) return;
+      if (!kept.summary || typeof kept.summary.text !== "string") return; // kept before summaries: start afresh
       for (const item of kept.items) if (item && typeof item.id === "string") this.items.set(item.id, item);
+      this.summary = kept.summary;
+      this.showSummary = Boolean(kept.showSummary);
       this.lastSeq = kept.seq; // the items hold every change up to here: the join asks for the rest
     } catch {
       // Unreadable: start without it, as on a first visit.
@@ -128,7 +144,8 @@ export class RoomConnection extends LiveSocket {
     this._keepTimer = null;
     if (this.lastSeq === null) return;
     try {
-      const text = JSON.stringify({ room: this.room, seq: this.lastSeq, items: [...this.items.values()] });
+      const text = JSON.stringify({ room: this.room, seq: this.lastSeq, items: [...this.items.values()],
+        summary: this.summary, showSummary: this.showSummary });
       if (text.length > KEPT_MAX_CHARS) window.localStorage.removeItem(this._keptKey);
       else window.localStorage.setItem(this._keptKey, text);
     } catch {
@@ -149,6 +166,8 @@ export class RoomConnection extends LiveSocket {
     if (snapshot) {
       this.items = new Map();
       for (const item of snapshot.items || []) this.items.set(item.id, { ...item });
+      if (snapshot.summary && typeof snapshot.summary.text === "string") this.summary = { ...snapshot.summary };
+      this.showSummary = Boolean(snapshot.show_summary);
       this.lastSeq = typeof snapshot.seq === "number" ? snapshot.seq : 0;
       this._state("snapshot");
     } else if (Array.isArray(answer.changes)) {
@@ -214,7 +233,9 @@ export class RoomConnection extends LiveSocket {
   }
 
   _apply(change, live) {
-    applyVersioned(this.items, change.item, change.orders, "category");
+    if (change.op === "summary") this._takeSummary(change.summary);
+    else if (change.op === "show_summary") this.showSummary = Boolean(change.show_summary);
+    else applyVersioned(this.items, change.item, change.orders, "category");
     this.lastSeq = change.seq;
     this._call("onChange", change, { live });
   }
@@ -285,6 +306,7 @@ export function pageConfig(root) {
     user: data.user,
     canWrite: data.canWrite === "true",
     maxLength: Number.parseInt(data.maxLength, 10) || 4000,
+    maxSummaryLength: Number.parseInt(data.maxSummaryLength, 10) || 50000,
     maxMessageBytes: Number.parseInt(data.maxMessageBytes, 10) || undefined,
   };
 }

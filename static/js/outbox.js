@@ -36,6 +36,9 @@ export class Outbox {
     this.key = `facilitator.outbox.${user}.${room}`;
     this.callbacks = { onChange, onAck, onReject, onStorageError, onLoginRequired };
     this.entries = this._load();
+    // Mutations that may have reached the server: every one sent by this page, and all it found stored (a
+    // page before a reload, or another tab, may have sent them). Only the others may still be replaced.
+    this.maybeSent = new Set(this.entries.map((e) => e.mutation_id));
     this.socket = null;
     this.joined = false; // the room is joined and caught up: sending is allowed
     this.sending = null; // mutation_id of the mutation waiting for its answer
@@ -47,6 +50,7 @@ export class Outbox {
       // Another tab of the same user and room changed the outbox: take its list (resends are harmless).
       if (event.key !== this.key) return;
       this.entries = this._load();
+      for (const e of this.entries) this.maybeSent.add(e.mutation_id);
       this._changed();
       this.pump();
     });
@@ -94,6 +98,15 @@ export class Outbox {
     return entry;
   }
 
+  /** Put `mutation` in the place of the queued `entry`, as one new mutation, when `entry` cannot have reached
+   *  the server yet (so that typing coalesces into one pending change); returns the new entry, or null. */
+  replaceUnsent(entry, mutation) {
+    const at = this.entries.findIndex((e) => e.mutation_id === entry.mutation_id);
+    if (at < 0 || this.maybeSent.has(entry.mutation_id)) return null;
+    this.entries.splice(at, 1);
+    return this.enqueue(mutation);
+  }
+
   /** Send the first queued mutation, if allowed and nothing is in flight. */
   pump() {
     if (this.sending || !this.joined || !this.socket || !this.socket.connected || this._retryTimer) return;
@@ -108,6 +121,7 @@ export class Outbox {
     }
     const generation = this._generation;
     this.sending = entry.mutation_id;
+    this.maybeSent.add(entry.mutation_id);
     this.socket.timeout(ACK_TIMEOUT_MS).emit("mutate", entry, (err, answer) => {
       if (generation !== this._generation) return; // disconnected meanwhile: the rejoin resends it
       this.sending = null;
