@@ -77,10 +77,9 @@ class Meeting:
 
     def write_summary(self, room, text: str) -> None:
         """The room's rapporteur writes its running summary."""
-        # TODO(lead): send this through the capture protocol, {"op": "summary", ...} on `mutate`, once the
-        # live summary is merged; until then it is written to the room as that op would store it.
-        room.summary, room.summary_version = text, room.summary_version + 1
-        db.session.commit()
+        answer = self.capture.emit("mutate", {"room": room.id, "op": "summary", "mutation_id": new_id(),
+                                              "base_version": room.summary_version, "text": text})
+        assert answer["ok"], answer
 
     def write_item(self, room, category: str, text: str) -> str:
         """The room's rapporteur adds an item; its id."""
@@ -354,7 +353,8 @@ def test_the_readme_shows_the_first_pages_of_the_demos_final_report(client, logi
             "op": "create", "mutation_id": new_id(), "item": ids[text], "category": category, "text": text,
             "key_point": key_point})
     for workshop, text in DEMO_SUMMARIES.items():
-        rooms[(workshop, 1)].summary = text  # TODO(lead): through the summary op once it is merged
+        perform_mutation(moderator, rooms[(workshop, 1)], {"op": "summary", "mutation_id": new_id(),
+                                                          "base_version": 0, "text": text})
     perform_statement_mutation(moderator, demo_event, {
         "op": "create", "mutation_id": new_id(), "statement": new_id(), "section": "recommendation",
         "items": [ids[t] for t in ids if "contact point" in t],
