@@ -55,6 +55,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
 
     from . import api, auth, capture, main, plenary, setup
     from .errors import register_error_handlers
+    from .formatting import register_filters
     from .realtime import register_handlers
     from .reports.routes import bp as reports_bp
 
@@ -66,6 +67,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app.register_blueprint(plenary.bp)
     app.register_blueprint(reports_bp)
     register_handlers()
+    register_filters(app.jinja_env)
     register_error_handlers(app)
     register_security_headers(app)  # after socketio.init_app: its middleware gets the headers too
     return app
