@@ -29,7 +29,8 @@ if str(ROOT) not in sys.path:
 import yaml  # noqa: E402
 
 try:
-    from facilitator.services.suggestions import DEFAULT_THRESHOLD, Candidate, similar_pairs
+    from facilitator.services.suggestions import DEFAULT_THRESHOLD, Candidate, read_vocabulary
+    from facilitator.services.suggestions import similar_pairs as _similar_pairs
 except ImportError:  # the app's dependencies are not installed: the service itself needs only the stdlib
     import importlib.util
 
@@ -39,9 +40,12 @@ except ImportError:  # the app's dependencies are not installed: the service its
     _module = importlib.util.module_from_spec(_spec)
     sys.modules[_spec.name] = _module
     _spec.loader.exec_module(_module)
-    DEFAULT_THRESHOLD, Candidate, similar_pairs = _module.DEFAULT_THRESHOLD, _module.Candidate, _module.similar_pairs
+    DEFAULT_THRESHOLD, Candidate = _module.DEFAULT_THRESHOLD, _module.Candidate
+    read_vocabulary, _similar_pairs = _module.read_vocabulary, _module.similar_pairs
 
 FIXTURE = ROOT / "bench" / "fixtures" / "suggestions.yaml"
+# The fixture is on the demo's subject, so it is scored with the demo's vocabulary.
+VOCABULARY = read_vocabulary(ROOT / "facilitator" / "demo" / "vocabulary.yaml")
 TUNING, HELD_OUT = "tuning", "held-out"
 
 
@@ -124,6 +128,10 @@ def synthetic(n: int, fixture: Fixture, seed: int = 7) -> list[Candidate]:
             rng.shuffle(words)
         out.append(Candidate(f"s{k:05d}", rng.randint(1, 40), rng.choice(categories), " ".join(words)))
     return out
+
+
+def similar_pairs(candidates: list[Candidate], threshold: float | None = None) -> set[frozenset[str]]:
+    return _similar_pairs(candidates, threshold, VOCABULARY)
 
 
 def timed(candidates: list[Candidate], threshold: float | None = None, repeat: int = 3):

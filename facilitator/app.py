@@ -30,6 +30,10 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "facilitator.db")
+    from .services.suggestions import EMPTY_VOCABULARY, read_vocabulary, use_vocabulary
+
+    vocabulary_path = app.config.get("SUGGESTIONS_VOCABULARY")
+    use_vocabulary(read_vocabulary(vocabulary_path) if vocabulary_path else EMPTY_VOCABULARY)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -51,6 +55,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
 
     from . import api, auth, capture, main, plenary, setup
     from .errors import register_error_handlers
+    from .formatting import register_filters
     from .realtime import register_handlers
     from .reports.routes import bp as reports_bp
 
@@ -62,6 +67,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app.register_blueprint(plenary.bp)
     app.register_blueprint(reports_bp)
     register_handlers()
+    register_filters(app.jinja_env)
     register_error_handlers(app)
     register_security_headers(app)  # after socketio.init_app: its middleware gets the headers too
     return app

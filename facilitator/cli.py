@@ -31,15 +31,18 @@ main.add_command(routes_command)
 @main.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--demo", is_flag=True, help="Load the EMN 2016 demo conference and its accounts.")
+@click.option("--demo", is_flag=True, help="Load the demo conference, its accounts and its vocabulary.")
 def run_command(host: str, port: int, demo: bool):
     """Migrate the database, optionally load the demo, and serve the app (HTTP and Socket.IO)."""
     app = current_app._get_current_object()
     upgrade()
     if demo:
-        from .demo import DEMO_ACCOUNTS, load_demo
+        from .demo import DEMO_ACCOUNTS, demo_vocabulary, load_demo
+        from .services.suggestions import use_vocabulary
 
         event = load_demo()
+        if not app.config.get("SUGGESTIONS_VOCABULARY"):
+            use_vocabulary(demo_vocabulary())  # the demo's subject, for the plenary's merge suggestions
         click.echo(f"\nDemo event loaded: {event.title}")
         click.echo("Demo logins (username / password):")
         for username, password, role, does in DEMO_ACCOUNTS:

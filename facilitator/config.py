@@ -56,6 +56,9 @@ class Config:
     # MAX_SUMMARY_LENGTH at most 4 (the page drops the control characters JSON would spell as \u0001).
     SOCKETIO_MAX_BUFFER_BYTES = 1_000_000
     MAX_MESSAGE_BYTES = int(os.environ.get("MAX_MESSAGE_BYTES", str(240 * 1024)))
+    # A YAML file of synonyms and generic terms for the plenary's merge suggestions (see
+    # facilitator/demo/vocabulary.yaml); none means plain word matching.
+    SUGGESTIONS_VOCABULARY = os.environ.get("SUGGESTIONS_VOCABULARY") or None
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None  # e.g. https://facilitator.example.org
     # Snapshot calls (join, sync, plenary:join) per client address and minute: a hall of boards and phones
     # behind one venue NAT address joins at once (and the benchmarks' hundreds of sockets all come from 127.0.0.1).

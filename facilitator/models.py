@@ -426,7 +426,7 @@ class RoomSummaryRevision(db.Model):
 class SessionPerson(db.Model):
     """A chair, moderator, speaker or panellist of a programme session or of a workshop, in order.
 
-    `name` may be empty when the programme names only a function ("a representative of Europol").
+    `name` may be empty when the programme names only a function ("a representative of the national police").
     """
 
     __tablename__ = "session_person"

@@ -15,10 +15,10 @@ import pytest
 import sqlalchemy as sa
 
 from facilitator.extensions import db
+from facilitator.formatting import numbers
 from facilitator.models import ConclusionSection, Statement, StatementRevision, User
 from facilitator.services import voting
 from facilitator.services.capture import perform_mutation
-from facilitator.services.conclusions import numbers
 from facilitator.services.events import create_event, event_rooms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,7 +200,7 @@ def test_continuous_numbering_never_repeats_a_label_across_sections(moderator, s
 
 
 def test_the_browser_numbers_statements_by_the_same_rule():
-    """static/js/statement-numbers.js against services/conclusions.numbers, on the same sections."""
+    """static/js/statement-numbers.js against formatting.numbers, on the same sections."""
     node = shutil.which("node")
     if node is None:
         if os.environ.get("FACILITATOR_REQUIRE_SERVICES"):

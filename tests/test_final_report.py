@@ -186,7 +186,7 @@ def test_the_eurojust_2023_meeting_comes_out_with_its_outcome_reports_structure(
     paragraphs = [(p.style.name, p.text) for p in docx.Document(io.BytesIO(data)).paragraphs]
     # The title page: title, place and dates, subtitle; then the contents.
     assert paragraphs[:3] == [("Title", "Eurojust Meeting on Migrant Smuggling"),
-                              ("Title Details", "The Hague, 8-9 November 2023"), ("Subtitle", "Outcome Report")]
+                              ("Title Details", "The Hague, 8\u20139 November 2023"), ("Subtitle", "Outcome Report")]
     assert ("TOC Heading", "Contents") in paragraphs
     sessions = list(notes["summaries"])
     expected = ["Introduction", *[f"{n}. {title}" for n, title in enumerate(sessions, 1)],
@@ -374,7 +374,7 @@ def test_the_readme_shows_the_first_pages_of_the_demos_final_report(client, logi
         return subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-layout",
                                str(tmp_path / "report.pdf"), "-"], check=True, capture_output=True, text=True).stdout
 
-    assert "Amsterdam, 12-13 January 2016" in page_text(1) and "Draft" not in page_text(1)
+    assert "Amsterdam, 12\u201313 January 2016" in page_text(1) and "Draft" not in page_text(1)
     assert "Contents" in page_text(2) and "Outcomes of the workshops" in page_text(2)
     outcomes = next(n for n in range(3, 30) if re.search(r"^\s*\d+\. Outcomes of the workshops", page_text(n), re.M))
     assert "Set up a single national contact point" in page_text(outcomes)

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from facilitator.extensions import db
+from facilitator.formatting import letter
 from facilitator.models import Item, Statement, StatementRevision, User, Vote
 from facilitator.services.capture import item_json, perform_mutation, snapshot
-from facilitator.services.conclusions import letter
 from facilitator.services.events import event_rooms
 from facilitator.services.plenary import summary
 

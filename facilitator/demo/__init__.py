@@ -11,8 +11,10 @@ from ..models import Event, Role
 from ..services.accounts import assign, create_user, get_user
 from ..services.events import event_rooms
 from ..services.programme import import_programme
+from ..services.suggestions import Vocabulary, read_vocabulary
 
 DEMO_FILE = "emn-2016.yaml"
+VOCABULARY_FILE = "vocabulary.yaml"  # the demo subject's synonyms for the plenary's merge suggestions
 # (username, password, role, what it may do); passwords are public: the demo binds to 127.0.0.1 only.
 DEMO_ACCOUNTS = [
     ("secretariat", "secretariat-demo", Role.SECRETARIAT, "sets up the event, people and the report"),
@@ -24,6 +26,11 @@ DEMO_ACCOUNTS = [
 
 def demo_programme() -> str:
     return files(__package__).joinpath(DEMO_FILE).read_text(encoding="utf-8")
+
+
+def demo_vocabulary() -> Vocabulary:
+    """The demo subject's words for the merge suggestions (no code names a subject: it lives here)."""
+    return read_vocabulary(str(files(__package__).joinpath(VOCABULARY_FILE)))
 
 
 def load_demo() -> Event:

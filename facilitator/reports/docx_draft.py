@@ -6,6 +6,7 @@ It appends paragraphs and tables straight to the document body with pre-resolved
 
 from __future__ import annotations
 
+from ..formatting import day_label, time_range
 from .docx_parts import SE, Footnotes, add_page_break, add_par, add_run, add_toc, blocks, clean, w
 from .model import Report, ReportCategory, ReportSession, ReportWorkshop
 from .narrative import parse
@@ -16,9 +17,6 @@ DEFAULT_DISCLAIMER = (
 )
 TOC_PLACEHOLDER = "Right-click to update the table of contents"
 TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
 _ANNEX_COLUMNS = (("Day", 1900), ("Time", 1300), ("Session", 3200), ("Chair / speakers", 2670))  # twips
 
 
@@ -243,13 +241,10 @@ class DraftWriter:
 
 
 def _day(s: ReportSession) -> str:
-    d = s.day
-    return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}" if d else ""
+    return day_label(s.day)
 
 
 def _time(s: ReportSession) -> str:
-    if s.start and s.end:
-        return f"{s.start:%H:%M}\u2013{s.end:%H:%M}"
-    return f"{s.start:%H:%M}" if s.start else ""
+    return time_range(s.start, s.end)
 
 

@@ -7,11 +7,10 @@ reordering sections never touches a statement. Functions flush but never commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..formatting import letter, numbers  # noqa: F401  (the labels' rule, re-exported for the plenary)
 from ..models import ConclusionSection, Event, ItemState, Statement
 from .events import SetupError, unique_key
 
@@ -19,33 +18,6 @@ from .events import SetupError, unique_key
 def sections(event: Event) -> list[tuple[str, str]]:
     """(key, heading) of every section statements can go in, in the secretariat's order."""
     return [(s.key, s.heading) for s in event.conclusion_sections]
-
-
-def letter(index: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa, 27 -> ab ...: the report's (a), (b) numbering, without end."""
-    label = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        label = chr(ord("a") + rest) + label
-    return label
-
-
-def numbers(by_section: Iterable[Iterable[str]], continuous: bool) -> dict[str, str]:
-    """The label of each statement, given every section's active statements in order: (a), (b)... within
-    each section, or on across the sections when numbering is continuous (then no two share "(a)").
-
-    The one numbering rule: pages, projector, report and exports all use it (static/js/statement-numbers.js
-    follows it, checked by tests/test_conclusions.py).
-    """
-    out, index = {}, 0
-    for ids in by_section:
-        if not continuous:
-            index = 0
-        for statement_id in ids:
-            out[statement_id] = f"({letter(index)})"
-            index += 1
-    return out
 
 
 def statement_counts(event: Event) -> dict[str, int]:

@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..formatting import date_range, stamp
 from ..models import (
     Assignment,
     Event,
@@ -45,19 +46,6 @@ from ..reports.model import (
 from .conclusions import sections
 from .plenary import event_statements, room_order, statement_numbers
 from .voting import tally
-
-
-def date_range(start, end) -> str:
-    """12-13 January 2016; 30 June - 1 July 2016; 12 January 2016."""
-    if not start:
-        return ""
-    if not end or end == start:
-        return f"{start.day} {start:%B %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}-{end.day} {end:%B %Y}"
-    if start.year == end.year:
-        return f"{start.day} {start:%B} - {end.day} {end:%B %Y}"
-    return f"{start.day} {start:%B %Y} - {end.day} {end:%B %Y}"
 
 
 def _all_items(event: Event) -> list[Item]:
@@ -186,7 +174,7 @@ def report_data(event: Event, key_points_only: bool = False, now: datetime | Non
                                 chapter=_CHAPTERS.get(s.kind, "session"))
                   for s in event.programme_sessions if s.in_report],
         workshops=workshops, sections=report_sections,
-        draft_label=f"Draft of {now.day} {now:%B %Y, %H:%M}",
+        draft_label=f"Draft of {stamp(now)}",
         final=(mode or settings.mode) == "final",
         options=ReportOptions(grouping=settings.grouping, heading_numbers=settings.heading_numbers,
                               annex=settings.annex, session_items=settings.session_items,

@@ -1,9 +1,9 @@
 """Merge suggestions for the plenary: groups of items from different rooms that say the same thing.
 
 Lexical, English-tuned and dependency-free (standard library only). Each item's text is normalised
-(Unicode NFKC, lowercase, punctuation stripped, a light English stemmer, a stopword list and a small
-synonym/abbreviation map for the migrant-smuggling / judicial-cooperation domain, e.g. "JIT" and
-"joint investigation team" become the same term), weighted by TF-IDF over the candidates given, and
+(Unicode NFKC, lowercase, punctuation stripped, a light English stemmer, a stopword list and the synonyms
+and abbreviations of a `Vocabulary`, given as data: the subject's words live with the event's data, never
+here; the demo ships its own in facilitator/demo/vocabulary.yaml), weighted by TF-IDF over the candidates given, and
 compared pairwise with a cosine similarity (blended with a cosine on 5-letter term prefixes, a soft
 match for word forms the stemmer misses). Only items of the same category and different rooms are
 compared, and only pairs sharing at least one informative term (through an inverted index), so the
@@ -22,11 +22,24 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 
-__all__ = ["Candidate", "Suggestion", "DEFAULT_THRESHOLD", "suggest", "similar_pairs", "similarity", "terms"]
+__all__ = [
+    "Candidate",
+    "Suggestion",
+    "Vocabulary",
+    "EMPTY_VOCABULARY",
+    "DEFAULT_THRESHOLD",
+    "read_vocabulary",
+    "use_vocabulary",
+    "suggest",
+    "similar_pairs",
+    "similarity",
+    "terms",
+]
 
 # Tuned on the tuning half of bench/fixtures/suggestions.yaml (python bench/suggestions.py --tune).
 DEFAULT_THRESHOLD = 0.37
@@ -52,13 +65,9 @@ IDF_MIN_ITEMS = 50
 # strength from AFFINITY_MIN_ITEMS items) and is off with fewer than three rooms.
 ROOM_AFFINITY = 1.5
 AFFINITY_MIN_ITEMS = 60
-# Generic terms of the domain (true of nearly every statement) weigh this much of their TF-IDF weight;
-# IDF alone underrates how generic they are when there are only a few hundred items.
+# A vocabulary's generic terms (true of nearly every statement of its subject) weigh this much of their
+# TF-IDF weight; IDF alone underrates how generic they are when there are only a few hundred items.
 GENERIC_WEIGHT = 0.7
-GENERIC_TERMS = frozenset(
-    "smuggl migr ms eu establish increase lack difficult obstacle cooper case country author investig "
-    "lea judicial thirdcountry nation inform improv".split()
-)
 
 
 @dataclass(frozen=True)
@@ -147,110 +156,9 @@ def stem(word: str) -> str:
     if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "ls":
         word = word[:-1]  # referr -> refer, scann -> scan
     if len(word) > 4 and word[-1] in "ei":
-        word = word[:-1]  # exchange -> exchang, judici -> judic
+        word = word[:-1]  # exchange -> exchang
     return word
 
-
-# Domain synonyms and abbreviations: every variant (matched on stems, longest first) becomes the
-# concept term on the left. Written from the vocabulary of the seed documents (EMN 2016 programme,
-# Eurojust 2023 outcome report) and everyday policy English; a few entries were added after reading
-# the misses of the benchmark's tuning half (never its held-out half).
-_CONCEPTS: dict[str, list[str]] = {
-    "jit": ["jit", "jits", "joint investigation team", "joint investigative team"],
-    "ms": ["member state", "ms", "mss", "eu country", "eu member state"],
-    "thirdcountry": ["third country", "non eu country", "non eu state", "non eu", "noneu", "partner country"],
-    "tcn": ["tcn", "tcns", "third country national", "non eu national"],
-    "lea": ["lea", "leas", "law enforcement", "law enforcement authority", "law enforcement agency", "police"],
-    "mla": ["mla", "mutual legal assistance", "mutual legal assistance request", "mla request", "rogatory letter"],
-    "ocg": [
-        "ocg",
-        "ocgs",
-        "organised crime group",
-        "organized crime group",
-        "organised criminal group",
-        "organized criminal group",
-        "criminal group",
-        "criminal organisation",
-    ],
-    "otf": ["otf", "otfs", "operational task force"],
-    "coe": ["coe", "council of europe"],
-    "thb": ["thb", "trafficking in human being", "trafficking of human being", "human trafficking", "trafficking"],
-    "emsc": ["emsc", "european migrant smuggling centre", "european migrant smuggling center"],
-    "iru": ["iru", "eu iru", "internet referral unit", "eu internet referral unit"],
-    "pnr": ["pnr", "passenger name record", "passenger name record data", "pnr data"],
-    "api": ["advance passenger information"],
-    "osint": ["osint", "open source intelligence", "open source", "open source information"],
-    "mto": ["mto", "mtos", "money transfer operator", "money transfer company", "money transfer service"],
-    "dataprotection": ["data protection", "gdpr", "data privacy", "privacy"],
-    "ejr": ["ejr", "eurojust regulation"],
-    "crypto": ["crypto", "cryptocurrency", "crypto currency", "virtual currency", "digital currency"],
-    "lorry": ["lorry", "lorries", "truck", "hgv", "heavy goods vehicle"],
-    "inform": ["info", "information", "data"],
-    "intelligence": ["intel", "intelligence"],
-    "eio": ["eio", "european investigation order"],
-    "eaw": ["eaw", "european arrest warrant"],
-    "fiu": ["fiu", "fius", "financial intelligence unit"],
-    "ngo": ["ngo", "ngos", "non governmental organisation", "non governmental organization", "civil society"],
-    "mo": ["modus operandi", "modi operandi"],
-    "liaisonprosecutor": ["liaison prosecutor", "liaison magistrate", "lp"],
-    "liaisonofficer": ["liaison officer", "elo", "ilo", "immigration liaison officer"],
-    "inperson": ["in person", "face to face", "physical meeting"],
-    "online": ["online", "virtual", "videoconference", "video conference", "remote"],
-    "socialmedia": ["social media", "social network", "social networking"],
-    "hawala": ["hawala", "underground banking", "informal value transfer", "informal money transfer"],
-    "un": ["un", "united nation"],
-    "unsc": ["unsc", "un security council", "security council"],
-    "smuggl": ["smuggl", "facilitation of illegal entry", "facilitation of irregular migration"],
-    "ctry_origin": ["country of origin", "origin country"],
-    "ctry_transit": ["country of transit", "transit country"],
-    "ctry_destination": ["country of destination", "destination country"],
-    "spoc": ["single point of contact", "single contact point", "single national contact point", "spoc"],
-    # General policy-English synonyms, as rapporteurs vary them.
-    "obstacle": [
-        "obstacle",
-        "barrier",
-        "hindrance",
-        "impediment",
-        "hurdle",
-        "hinder",
-        "hamper",
-        "obstruct",
-        "bottleneck",
-    ],
-    "lack": ["lack", "absence", "shortage", "insufficient", "inadequate", "scarce", "no capacity"],
-    "increase": ["increase", "enhance", "strengthen", "boost", "step up", "intensify", "reinforce", "more often"],
-    "establish": ["establish", "set up", "create", "build", "launch", "introduce", "designate", "appoint"],
-    "early": ["early", "early stage", "outset", "very start", "from the start", "from the beginning", "day one"],
-    "judicial": ["judicial", "judiciary", "judicial authority", "prosecutor", "prosecution service", "magistrate"],
-    "relative": ["relative", "family", "family member", "kin"],
-    "guidance": ["guidance", "guideline", "guide", "handbook", "manual"],
-    "funding": ["funding", "fund", "budget", "grant", "financial support"],
-    "proceeds": ["proceeds", "profit", "criminal money", "illicit money", "earnings", "money flow", "money trail"],
-    "trace": ["trace", "follow", "track"],
-    "company": ["company", "companies", "business", "firm", "operator", "undertaking", "private sector"],
-    "carrier": ["carrier", "haulier", "haulage company", "transport company", "transport operator"],
-    "trust": ["trust", "trusted", "trustworthy", "credibility", "credible", "confidence"],
-    "train": ["train", "training", "capacity building", "awareness session", "course"],
-    "cooper": ["cooperation", "collaboration", "collaborate", "cooperate"],
-    "difficult": ["difficult", "hard", "challenging", "complicated", "complex", "impossible"],
-    "slow": ["slow", "delay", "delayed", "lengthy", "untimely", "take years", "take months"],
-    "harmon": ["harmonise", "harmonize", "approximation", "approximate", "align", "standardise"],
-    "specialised": ["specialised", "specialized", "specialist", "dedicated"],
-    "monitor": ["monitor", "screen", "patrol", "surveillance", "watch"],
-    "advert": ["advert", "advertisement", "advertise", "ad", "ads"],
-    "remove": ["remove", "removal", "takedown", "take down", "delete"],
-    "provider": ["provider", "platform", "internet service provider", "isp", "tech company", "social media company"],
-    "evalu": ["evaluate", "evaluation", "assess", "assessment", "measure", "impact assessment"],
-    "irregular": ["irregular", "illegal", "illegally", "undocumented", "clandestine", "unauthorised"],
-    "labour": ["labour", "labor", "employment", "work", "job", "employ"],
-    "leader": ["leader", "head", "organiser", "kingpin", "mastermind", "boss", "ringleader"],
-    "phone": ["phone", "mobile phone", "smartphone", "device"],
-    "share": ["share", "sharing", "exchange", "transmit", "transmission", "disseminate"],
-    "reply": ["reply", "answer", "respond", "response", "unanswered"],
-    "fast": ["fast", "quick", "quickly", "swift", "rapid", "speedy", "timely"],
-    "arrest": ["arrest", "apprehend", "apprehension", "detain"],
-    "involv": ["involve", "involvement", "associate", "engage", "engagement"],
-}
 
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -261,31 +169,76 @@ def _raw_tokens(text: str) -> list[str]:
     return [t for t in _TOKEN_RE.findall(text) if len(t) > 1 or t.isdigit()]
 
 
-def _build_phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """Variants by their first stem, longest first: {first stem: [(stems, concept), ...]}."""
-    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-    for concept, variants in _CONCEPTS.items():
-        for variant in variants:
-            key = tuple(stem(t) for t in _raw_tokens(variant))
-            if key:
-                phrases[key[0]].append((key, concept))
-    for options in phrases.values():
-        options.sort(key=lambda option: -len(option[0]))
-    return dict(phrases)
+class Vocabulary:
+    """The words of one subject, as data: synonym groups and generic terms (see facilitator/demo/vocabulary.yaml).
+
+    `synonyms` maps a concept term to its variants: every variant (matched on stems, longest first)
+    becomes the concept term. `generic` lists terms (stems or concepts) that weigh less.
+    """
+
+    def __init__(self, synonyms: Mapping[str, Iterable[str]] | None = None, generic: Iterable[str] = ()):
+        self.concepts = frozenset(synonyms or {})
+        self.generic = frozenset(generic)
+        phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for concept, variants in (synonyms or {}).items():
+            for variant in variants:
+                key = tuple(stem(t) for t in _raw_tokens(variant))
+                if key:
+                    phrases[key[0]].append((key, concept))
+        for options in phrases.values():
+            options.sort(key=lambda option: -len(option[0]))
+        self.phrases = dict(phrases)  # {first stem: [(stems, concept), ...]}, longest first
+
+    @classmethod
+    def from_mapping(cls, data: object) -> Vocabulary:
+        """A vocabulary from parsed YAML/JSON ({synonyms: {concept: [variants]}, generic: [terms]})."""
+        if data is None:
+            return EMPTY_VOCABULARY
+        if not isinstance(data, Mapping) or set(data) - {"synonyms", "generic"}:
+            raise ValueError("a vocabulary has only 'synonyms' (concept: [variants]) and 'generic' ([terms])")
+        synonyms = data.get("synonyms") or {}
+        generic = data.get("generic") or []
+        if not isinstance(synonyms, Mapping) or not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in synonyms.values()
+        ):
+            raise ValueError("vocabulary 'synonyms': each concept maps to a list of texts")
+        if not isinstance(generic, list) or not all(isinstance(x, str) for x in generic):
+            raise ValueError("vocabulary 'generic': a list of terms")
+        return cls({str(k): v for k, v in synonyms.items()}, generic)
 
 
-_PHRASES = _build_phrases()
-_CONCEPT_NAMES = frozenset(_CONCEPTS)
+EMPTY_VOCABULARY = Vocabulary()
+_default_vocabulary = EMPTY_VOCABULARY
 
 
-def terms(text: str) -> list[str]:
-    """The normalised terms of a text: stems and domain concepts, stopwords removed, in order."""
+def read_vocabulary(path: str | Path) -> Vocabulary:
+    """Read a vocabulary YAML file; a clear ValueError if it is missing or malformed."""
+    import yaml  # only here: the rest of the module needs the standard library alone
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"cannot read the suggestions vocabulary {path}: {error}") from None
+    try:
+        return Vocabulary.from_mapping(data)
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
+
+
+def use_vocabulary(vocabulary: Vocabulary) -> None:
+    """Set the vocabulary `suggest` uses when none is given (the app factory sets it from the config)."""
+    global _default_vocabulary
+    _default_vocabulary = vocabulary
+
+
+def terms(text: str, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> list[str]:
+    """The normalised terms of a text: stems and the vocabulary's concepts, stopwords removed, in order."""
     raw = _raw_tokens(text)
     stems = [stem(t) for t in raw]
     out: list[str] = []
     i = 0
     while i < len(stems):
-        for key, concept in _PHRASES.get(stems[i], ()):
+        for key, concept in vocabulary.phrases.get(stems[i], ()):
             if tuple(stems[i : i + len(key)]) == key:
                 out.append(concept)
                 i += len(key)
@@ -307,8 +260,8 @@ class _Doc:
     prefixes: dict[str, float]
 
 
-def _prefix(term: str) -> str:
-    return term[:PREFIX] if term.isascii() and term not in _CONCEPT_NAMES else term
+def _prefix(term: str, concepts: frozenset[str]) -> str:
+    return term[:PREFIX] if term.isascii() and term not in concepts else term
 
 
 def _normalised(weights: dict[str, float]) -> dict[str, float]:
@@ -316,7 +269,7 @@ def _normalised(weights: dict[str, float]) -> dict[str, float]:
     return {t: w / norm for t, w in weights.items()} if norm else weights
 
 
-def _prepare(candidates: list[Candidate]) -> list[_Doc]:
+def _prepare(candidates: list[Candidate], vocabulary: Vocabulary) -> list[_Doc]:
     seen: set[str] = set()
     unique = []
     for cand in candidates:
@@ -327,7 +280,7 @@ def _prepare(candidates: list[Candidate]) -> list[_Doc]:
     df: dict[str, int] = defaultdict(int)
     for cand in unique:
         counts: dict[str, int] = defaultdict(int)
-        for term in terms(cand.text):
+        for term in terms(cand.text, vocabulary):
             counts[term] += 1
         tfs.append(counts)
         for term in counts:
@@ -338,7 +291,7 @@ def _prepare(candidates: list[Candidate]) -> list[_Doc]:
     for counts in tfs:
         pc: dict[str, int] = defaultdict(int)
         for t, c in counts.items():
-            pc[_prefix(t)] += c
+            pc[_prefix(t, vocabulary.concepts)] += c
         prefix_counts.append(pc)
         for p in pc:
             prefix_df[p] += 1
@@ -349,7 +302,7 @@ def _prepare(candidates: list[Candidate]) -> list[_Doc]:
     docs = []
     for cand, counts, pc in zip(unique, tfs, prefix_counts):
         tf = {t: 1.0 + math.log(c) for t, c in counts.items()}
-        generic = {t: GENERIC_WEIGHT if t in GENERIC_TERMS else 1.0 for t in counts}
+        generic = {t: GENERIC_WEIGHT if t in vocabulary.generic else 1.0 for t in counts}
         weights = _normalised({t: w * idf(df[t]) * generic[t] for t, w in tf.items()})
         prefixes = _normalised({p: (1.0 + math.log(c)) * idf(prefix_df[p]) for p, c in pc.items()})
         docs.append(_Doc(cand, weights, prefixes))
@@ -366,10 +319,10 @@ def _score(a: _Doc, b: _Doc) -> float:
     return min(1.0, max(0.0, COSINE_WEIGHT * cosine + (1.0 - COSINE_WEIGHT) * second))
 
 
-def similarity(a: str, b: str, context: Iterable[str] = ()) -> float:
+def similarity(a: str, b: str, context: Iterable[str] = (), vocabulary: Vocabulary | None = None) -> float:
     """The pair score of two texts (0..1), with IDF taken from both plus any context texts."""
     texts = [a, b, *context]
-    docs = _prepare([Candidate(str(i), i, "", t) for i, t in enumerate(texts)])
+    docs = _prepare([Candidate(str(i), i, "", t) for i, t in enumerate(texts)], vocabulary or _default_vocabulary)
     return _score(docs[0], docs[1])
 
 
@@ -431,16 +384,18 @@ def _room_pair(a: _Doc, b: _Doc) -> tuple[int, int]:
 # --------------------------------------------------------------------------- grouping
 
 
-def suggest(candidates: list[Candidate], threshold: float | None = None) -> list[Suggestion]:
+def suggest(
+    candidates: list[Candidate], threshold: float | None = None, vocabulary: Vocabulary | None = None
+) -> list[Suggestion]:
     """Groups of items from different rooms that say the same thing, best first.
 
     Only items of the same category are compared; a group never holds two items of the same room.
     Each item appears in at most one suggestion. `threshold` (0..1) defaults to DEFAULT_THRESHOLD;
-    higher gives fewer, surer suggestions.
+    higher gives fewer, surer suggestions. `vocabulary` defaults to the one set by `use_vocabulary`.
     """
     if threshold is None:
         threshold = DEFAULT_THRESHOLD
-    docs = _prepare(list(candidates))
+    docs = _prepare(list(candidates), vocabulary or _default_vocabulary)
     scores = _scored_pairs(docs)
     boosts = _room_boosts(docs, scores)
     if boosts:
@@ -494,6 +449,8 @@ def suggest(candidates: list[Candidate], threshold: float | None = None) -> list
     return suggestions
 
 
-def similar_pairs(candidates: list[Candidate], threshold: float | None = None) -> set[frozenset[str]]:
+def similar_pairs(
+    candidates: list[Candidate], threshold: float | None = None, vocabulary: Vocabulary | None = None
+) -> set[frozenset[str]]:
     """The suggested pairs (every pair inside a suggested group) — what the benchmark scores."""
-    return {frozenset(pair) for s in suggest(candidates, threshold) for pair in combinations(s.items, 2)}
+    return {frozenset(p) for s in suggest(candidates, threshold, vocabulary) for p in combinations(s.items, 2)}
