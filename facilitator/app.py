@@ -30,10 +30,12 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "facilitator.db")
-    from .services.suggestions import EMPTY_VOCABULARY, read_vocabulary, use_vocabulary
+    from .services.suggestions import EMPTY_VOCABULARY, read_vocabulary
 
+    # The words of the event's subject that the plenary's merge suggestions may treat as one (a file).
     vocabulary_path = app.config.get("SUGGESTIONS_VOCABULARY")
-    use_vocabulary(read_vocabulary(vocabulary_path) if vocabulary_path else EMPTY_VOCABULARY)
+    app.extensions["suggestions_vocabulary"] = read_vocabulary(vocabulary_path) if vocabulary_path \
+        else EMPTY_VOCABULARY
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)

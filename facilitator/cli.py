@@ -38,11 +38,10 @@ def run_command(host: str, port: int, demo: bool):
     upgrade()
     if demo:
         from .demo import DEMO_ACCOUNTS, demo_vocabulary, load_demo
-        from .services.suggestions import use_vocabulary
 
         event = load_demo()
-        if not app.config.get("SUGGESTIONS_VOCABULARY"):
-            use_vocabulary(demo_vocabulary())  # the demo's subject, for the plenary's merge suggestions
+        if not app.config.get("SUGGESTIONS_VOCABULARY"):  # the demo's subject, for the merge suggestions
+            app.extensions["suggestions_vocabulary"] = demo_vocabulary()
         click.echo(f"\nDemo event loaded: {event.title}")
         click.echo("Demo logins (username / password):")
         for username, password, role, does in DEMO_ACCOUNTS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import sqlalchemy as sa
-from flask import session
+from flask import current_app, session
 from flask_login import current_user
 from flask_socketio import join_room
 
@@ -100,7 +100,8 @@ def on_suggestions(data):
     dismissed = set(db.session.scalars(sa.select(DismissedSuggestion.key).where(
         DismissedSuggestion.event_id == event.id)))
     by_id = {i.client_id: i for i in items}
-    groups = suggest([Candidate(i.client_id, i.room_id, i.category.key, i.text) for i in items])
+    groups = suggest([Candidate(i.client_id, i.room_id, i.category.key, i.text) for i in items],
+                     vocabulary=current_app.extensions["suggestions_vocabulary"])
     return {"ok": True, "suggestions": [
         {"key": _key(g.items), "score": round(g.score, 3), "items": [item_json(by_id[i]) for i in g.items]}
         for g in groups if _key(g.items) not in dismissed

@@ -34,7 +34,6 @@ __all__ = [
     "EMPTY_VOCABULARY",
     "DEFAULT_THRESHOLD",
     "read_vocabulary",
-    "use_vocabulary",
     "suggest",
     "similar_pairs",
     "similarity",
@@ -208,7 +207,6 @@ class Vocabulary:
 
 
 EMPTY_VOCABULARY = Vocabulary()
-_default_vocabulary = EMPTY_VOCABULARY
 
 
 def read_vocabulary(path: str | Path) -> Vocabulary:
@@ -223,12 +221,6 @@ def read_vocabulary(path: str | Path) -> Vocabulary:
         return Vocabulary.from_mapping(data)
     except ValueError as error:
         raise ValueError(f"{path}: {error}") from None
-
-
-def use_vocabulary(vocabulary: Vocabulary) -> None:
-    """Set the vocabulary `suggest` uses when none is given (the app factory sets it from the config)."""
-    global _default_vocabulary
-    _default_vocabulary = vocabulary
 
 
 def terms(text: str, vocabulary: Vocabulary = EMPTY_VOCABULARY) -> list[str]:
@@ -322,7 +314,7 @@ def _score(a: _Doc, b: _Doc) -> float:
 def similarity(a: str, b: str, context: Iterable[str] = (), vocabulary: Vocabulary | None = None) -> float:
     """The pair score of two texts (0..1), with IDF taken from both plus any context texts."""
     texts = [a, b, *context]
-    docs = _prepare([Candidate(str(i), i, "", t) for i, t in enumerate(texts)], vocabulary or _default_vocabulary)
+    docs = _prepare([Candidate(str(i), i, "", t) for i, t in enumerate(texts)], vocabulary or EMPTY_VOCABULARY)
     return _score(docs[0], docs[1])
 
 
@@ -391,11 +383,11 @@ def suggest(
 
     Only items of the same category are compared; a group never holds two items of the same room.
     Each item appears in at most one suggestion. `threshold` (0..1) defaults to DEFAULT_THRESHOLD;
-    higher gives fewer, surer suggestions. `vocabulary` defaults to the one set by `use_vocabulary`.
+    higher gives fewer, surer suggestions. Without a `vocabulary`, words are matched as they are.
     """
     if threshold is None:
         threshold = DEFAULT_THRESHOLD
-    docs = _prepare(list(candidates), vocabulary or _default_vocabulary)
+    docs = _prepare(list(candidates), vocabulary or EMPTY_VOCABULARY)
     scores = _scored_pairs(docs)
     boosts = _room_boosts(docs, scores)
     if boosts:
