@@ -22,12 +22,15 @@ from .live import (
     Refusal,
     changes_since,
     clean_text,
+    commit,
     invalid,
     log_change,
     next_seq,
+    raced,
+    replayed,
     room_stream,
-    run_once,
     validate,
+    writer,
 )
 from .snapshot_cache import SnapshotCache
 
@@ -161,7 +164,7 @@ def get_room(room_id: Any) -> Room:
 
 
 def perform_mutation(user: User, room: Room, data: Any) -> Outcome:
-    """Authorize, validate and apply one mutation once, then commit (see live.run_once).
+    """Authorize and validate one mutation, then apply it once and commit (the once-only ledger, live.py).
 
     Items and the room's summary (services/summary.py) share this one path, so they share its guarantees."""
     require_write(user, room)
@@ -170,7 +173,15 @@ def perform_mutation(user: User, room: Room, data: Any) -> Outcome:
     if payload.room is not None and payload.room != room.id:
         raise invalid("room: does not match the room this mutation was sent to", "room")
     apply = summary.apply if on_summary else _apply
-    return run_once(user, room_stream(room.id), str(payload.mutation_id), lambda: apply(user, room, payload))
+    stream, mutation_id = room_stream(room.id), str(payload.mutation_id)
+    with writer():
+        known = replayed(user, stream, mutation_id)
+        if known is not None:
+            return known
+        try:
+            return commit(user, stream, mutation_id, apply(user, room, payload))
+        except sa.exc.IntegrityError as error:
+            return raced(error, user, stream, mutation_id)
 
 
 def _category(room: Room, key: str | None) -> Category:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -109,55 +109,48 @@ def clean_text(text: str) -> str:
     return text
 
 
-def run_once(user: User, stream: str, mutation_id: str, apply: Callable[[], Outcome]) -> Outcome:
-    """Apply a mutation once and commit; a replay of the same UUID returns the stored answer unchanged.
-
-    The ack is only sent after this returns, so a client never hears "saved" for something uncommitted.
-    """
-    with _sqlite_writer():
-        return _run_once(user, stream, mutation_id, apply)
-
-
 @contextmanager
-def _sqlite_writer():
-    """SQLite has one writer at a time: queue this process's writers here rather than on the database's
-    lock, where a burst of handlers waits past the busy timeout and fails. (Under gevent the lock is a
-    gevent lock, as `facilitator run` patches before this module is imported.)"""
-    if db.engine.dialect.name != "sqlite":
-        yield
-        return
-    with _SQLITE_WRITE_LOCK:
-        yield
+def writer():
+    """One mutation's transaction: any error rolls it back, so nothing is half written.
 
-
-def _run_once(user: User, stream: str, mutation_id: str, apply: Callable[[], Outcome]) -> Outcome:
-    known = _replayed(mutation_id, user, stream)
-    if known is not None:
-        return Outcome(known)
-    try:
-        outcome = apply()
-        db.session.add(Mutation(id=mutation_id, stream=stream, user_id=user.id, answer=outcome.answer))
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        # The same UUID committed meanwhile through another connection (a resend racing its original).
-        db.session.rollback()
-        known = _replayed(mutation_id, user, stream)
-        if known is None:
+    SQLite has one writer at a time: queue this process's writers here rather than on the database's lock,
+    where a burst of handlers waits past the busy timeout and fails. (Under gevent the lock is a gevent lock,
+    as `facilitator run` patches before this module is imported.)"""
+    lock = _SQLITE_WRITE_LOCK if db.engine.dialect.name == "sqlite" else nullcontext()
+    with lock:
+        try:
+            yield
+        except BaseException:
+            db.session.rollback()
             raise
-        return Outcome(known)
-    except BaseException:
-        db.session.rollback()
-        raise
-    return outcome
 
 
-def _replayed(mutation_id: str, user: User, stream: str) -> dict | None:
+def replayed(user: User, stream: str, mutation_id: str) -> Outcome | None:
+    """The stored answer when this mutation was already applied, so a resend changes nothing."""
     mutation = db.session.get(Mutation, mutation_id)
     if mutation is None:
         return None
     if mutation.stream != stream or mutation.user_id != user.id:
         raise invalid("mutation_id: already used for another change; generate a new UUID", "mutation_id")
-    return mutation.answer
+    return Outcome(mutation.answer)
+
+
+def commit(user: User, stream: str, mutation_id: str, outcome: Outcome) -> Outcome:
+    """Keep the answer in the ledger and commit: the ack is only sent after this returns, so a client never
+    hears "saved" for something uncommitted."""
+    db.session.add(Mutation(id=mutation_id, stream=stream, user_id=user.id, answer=outcome.answer))
+    db.session.commit()
+    return outcome
+
+
+def raced(error: sa.exc.IntegrityError, user: User, stream: str, mutation_id: str) -> Outcome:
+    """After an IntegrityError: the same UUID committed meanwhile through another connection (a resend racing
+    its original) gets that answer; any other clash is raised again."""
+    db.session.rollback()
+    known = replayed(user, stream, mutation_id)
+    if known is None:
+        raise error
+    return known
 
 
 def next_seq(owner, column: str) -> int:

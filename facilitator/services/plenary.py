@@ -37,13 +37,16 @@ from .live import (
     Refusal,
     changes_since,
     clean_text,
+    commit,
     event_stream,
     invalid,
     log_change,
     next_seq,
+    raced,
+    replayed,
     room_stream,
-    run_once,
     validate,
+    writer,
 )
 
 # Reading ----------------------------------------------------------------------------------------------
@@ -203,7 +206,7 @@ class _Payload(BaseModel):
 
 
 def perform_statement_mutation(user: User, event: Event, data: Any) -> Outcome:
-    """Authorize, validate and apply one statement mutation once, then commit."""
+    """Authorize and validate one statement mutation, then apply it once and commit (as capture.perform_mutation)."""
     if not can_moderate(user, event):
         raise Refusal("forbidden", "Only the event's moderators and secretariat shape the plenary statements.")
     payload = validate(_Payload, data, uuids=("mutation_id", "statement"))
@@ -211,7 +214,15 @@ def perform_statement_mutation(user: User, event: Event, data: Any) -> Outcome:
         raise invalid("event: does not match the event this mutation was sent to", "event")
     if payload.op != "create" and payload.base_version is None:
         raise invalid("base_version: required for every change to an existing statement", "base_version")
-    return run_once(user, event_stream(event.id), str(payload.mutation_id), lambda: _apply(user, event, payload))
+    stream, mutation_id = event_stream(event.id), str(payload.mutation_id)
+    with writer():
+        known = replayed(user, stream, mutation_id)
+        if known is not None:
+            return known
+        try:
+            return commit(user, stream, mutation_id, _apply(user, event, payload))
+        except sa.exc.IntegrityError as error:
+            return raced(error, user, stream, mutation_id)
 
 
 def _apply(user: User, event: Event, payload: _Payload) -> Outcome:
