@@ -1,14 +1,13 @@
 import io
-import secrets
 
 import segno
-from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..grants import ensure_ballot, grant_event, participant_events
 from ..models import Event
 from ..realtime.broadcast import emit_tally
-from ..realtime.handlers import BALLOT, PARTICIPANT_EVENTS
 from ..services import voting
 from ..services.access import can_moderate, can_view_event, is_secretariat
 from ..services.conclusions import sections
@@ -135,8 +134,8 @@ def join_with_code(code: str):
     if event is None:
         _wrong_code()
         abort(404)
-    session[PARTICIPANT_EVENTS] = sorted(set(session.get(PARTICIPANT_EVENTS, [])) | {event.id})
-    session.setdefault(BALLOT, secrets.token_urlsafe(16))
+    grant_event(event.id)
+    ensure_ballot()
     return redirect(url_for("plenary.vote", event_id=event.id))
 
 
@@ -144,9 +143,9 @@ def join_with_code(code: str):
 def vote(event_id: int):
     """A participant's ballot: the statements and their dots; updates live."""
     event = db.session.get(Event, event_id) or abort(404)
-    if event_id not in session.get(PARTICIPANT_EVENTS, []) and not can_view_event(current_user, event):
+    if event_id not in participant_events() and not can_view_event(current_user, event):
         return redirect(url_for("plenary.join"))
-    session.setdefault(BALLOT, secrets.token_urlsafe(16))  # one ballot per device, kept in the signed cookie
+    ensure_ballot()
     return render_template("plenary/vote.html", event=event, sections=sections(event),
                            config={"event": event.id, "user": "ballot",
                                    "continuous-numbering": "true" if event.continuous_numbering else "false"})

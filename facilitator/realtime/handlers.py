@@ -9,12 +9,13 @@ from __future__ import annotations
 import functools
 import logging
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 
 from .. import faults
 from ..extensions import db, socketio
+from ..grants import granted_rooms, participant_events
 from ..services import capture
 from ..services.live import Refusal, invalid, room_stream
 from ..services.throttle import EVENTS_PER_SOCKET, SNAPSHOTS_PER_SOCKET, Budget, limiter
@@ -22,9 +23,6 @@ from . import presence
 from .broadcast import emit_changes, emit_presence
 
 log = logging.getLogger(__name__)
-BOARD_GRANTS = "board_rooms"  # session key: rooms whose board link this browser opened
-PARTICIPANT_EVENTS = "participant_events"  # session key: events whose join code this browser used
-BALLOT = "ballot"  # session key: this device's voting ballot, one per device
 
 
 def answers(handler=None, *, snapshot: bool = False):
@@ -63,10 +61,6 @@ def _budgets(snapshot: bool) -> list[tuple[Budget, str]]:
     return budgets
 
 
-def _granted_rooms() -> set[int]:
-    return set(session.get(BOARD_GRANTS, []))
-
-
 def _room_from(data) -> int:
     if not isinstance(data, dict):
         raise invalid("The message must be a JSON object.")
@@ -76,7 +70,7 @@ def _room_from(data) -> int:
 @socketio.on("connect")
 def on_connect(auth=None):
     """Any browser: accepted only when logged in, or after opening a board link or a plenary join code."""
-    if not current_user.is_authenticated and not _granted_rooms() and not session.get(PARTICIPANT_EVENTS):
+    if not current_user.is_authenticated and not granted_rooms() and not participant_events():
         raise ConnectionRefusedError("login required")
 
 
@@ -92,7 +86,7 @@ def on_disconnect(*_reason):
 def on_join(data):
     """Capture page or board: start receiving a room's changes; answers with a snapshot or what was missed."""
     room = capture.get_room(_room_from(data))
-    capture.require_view(current_user, room, _granted_rooms())
+    capture.require_view(current_user, room, granted_rooms())
     since = data.get("since")
     if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
         raise invalid("since: must be the last sequence number seen, or null", "since")
@@ -121,7 +115,7 @@ def on_leave(data):
 def on_sync(data):
     """A client that saw a gap in the sequence: answers with the changes after `since` (or a snapshot)."""
     room = capture.get_room(_room_from(data))
-    capture.require_view(current_user, room, _granted_rooms())
+    capture.require_view(current_user, room, granted_rooms())
     since = data.get("since")
     if not isinstance(since, int) or isinstance(since, bool) or since < 0:
         raise invalid("since: must be the last sequence number seen", "since")

@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_socketio import join_room
 
 from ..extensions import db, socketio
+from ..grants import BALLOT, participant_events
 from ..models import DismissedSuggestion, Event
 from ..services import plenary, voting
 from ..services.access import can_moderate, can_view_event
@@ -18,11 +19,7 @@ from ..services.events import event_rooms
 from ..services.live import Refusal, event_stream, invalid, refuse_unstorable, room_stream
 from ..services.suggestions import Candidate, suggest
 from .broadcast import emit_changes, emit_tally
-from .handlers import BALLOT, PARTICIPANT_EVENTS, answers
-
-
-def participant_events() -> set[int]:
-    return set(session.get(PARTICIPANT_EVENTS, []))
+from .handlers import answers
 
 
 def ballot() -> str:
