@@ -30,10 +30,13 @@ def join_link(event: Event) -> str:
 
 
 def _page(event: Event, template: str):
-    db.session.commit()  # join_link may have made the event's code
+    link = join_link(event)
+    # The one write of these GETs: the event's join code, made the first time a page shows it. Committed after
+    # it is made, so the link on the page is the code that the QR code and the voting page use.
+    db.session.commit()
     return render_template(
         template, event=event, sections=sections(event), can_moderate=can_moderate(current_user, event),
-        is_secretariat=is_secretariat(current_user, event), link=join_link(event),
+        is_secretariat=is_secretariat(current_user, event), link=link,
         config={"event": event.id, "user": current_user.id,
                 "can-moderate": "true" if can_moderate(current_user, event) else "false",
                 "continuous-numbering": "true" if event.continuous_numbering else "false",
