@@ -11,7 +11,7 @@ from ..realtime.broadcast import emit_tally
 from ..services import voting
 from ..services.access import can_moderate, can_view_event, is_secretariat
 from ..services.conclusions import sections
-from ..services.live import Refusal
+from ..services.protocol import Refusal
 from ..services.throttle import JOIN_CODES_PER_ADDRESS, limiter, wait_message
 from . import bp
 

@@ -17,7 +17,7 @@ from .. import faults
 from ..extensions import db, socketio
 from ..grants import granted_rooms, participant_events
 from ..services import capture
-from ..services.live import Refusal, invalid, room_stream
+from ..services.protocol import Refusal, invalid, room_stream
 from ..services.throttle import EVENTS_PER_SOCKET, SNAPSHOTS_PER_SOCKET, Budget, limiter
 from . import presence
 from .broadcast import emit_changes, emit_presence

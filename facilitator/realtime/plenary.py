@@ -13,8 +13,8 @@ from ..services import plenary, voting
 from ..services.access import can_moderate, can_view_event
 from ..services.capture import login_required
 from ..services.events import event_rooms
-from ..services.live import Refusal, event_stream, invalid, room_stream
 from ..services.plenary import suggestions
+from ..services.protocol import Refusal, event_stream, invalid, room_stream
 from .broadcast import emit_changes, emit_tally
 from .handlers import answers
 

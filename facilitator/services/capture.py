@@ -14,24 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 
 from ..extensions import db
 from ..models import Category, Item, ItemRevision, ItemState, Room, Statement, User, utcnow
-from . import summary
+from . import ledger, summary
 from .access import can_view_event, can_write_room
-from .live import (
-    CONTROL,
-    Outcome,
-    Refusal,
-    changes_since,
-    clean_text,
-    commit,
-    invalid,
-    log_change,
-    next_seq,
-    raced,
-    replayed,
-    room_stream,
-    validate,
-    writer,
-)
+from .ledger import changes_since, log_change, next_seq
+from .protocol import CONTROL, Outcome, Refusal, clean_text, invalid, room_stream, validate
 from .snapshot_cache import SnapshotCache
 
 # Payloads ---------------------------------------------------------------------------------------------
@@ -164,7 +150,7 @@ def get_room(room_id: Any) -> Room:
 
 
 def perform_mutation(user: User, room: Room, data: Any) -> Outcome:
-    """Authorize and validate one mutation, then apply it once and commit (the once-only ledger, live.py).
+    """Authorize and validate one mutation, then apply it once and commit (services/ledger.py).
 
     Items and the room's summary (services/summary.py) share this one path, so they share its guarantees."""
     require_write(user, room)
@@ -174,14 +160,14 @@ def perform_mutation(user: User, room: Room, data: Any) -> Outcome:
         raise invalid("room: does not match the room this mutation was sent to", "room")
     apply = summary.apply if on_summary else _apply
     stream, mutation_id = room_stream(room.id), str(payload.mutation_id)
-    with writer():
-        known = replayed(user, stream, mutation_id)
+    with ledger.writer():
+        known = ledger.replayed(user, stream, mutation_id)
         if known is not None:
             return known
         try:
-            return commit(user, stream, mutation_id, apply(user, room, payload))
+            return ledger.commit(user, stream, mutation_id, apply(user, room, payload))
         except sa.exc.IntegrityError as error:
-            return raced(error, user, stream, mutation_id)
+            return ledger.raced(error, user, stream, mutation_id)
 
 
 def _category(room: Room, key: str | None) -> Category:

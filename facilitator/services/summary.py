@@ -19,7 +19,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from ..models import Room, RoomSummaryRevision, User, utcnow
 from .access import can_moderate_room
-from .live import CONTROL, Outcome, Refusal, invalid, log_change, next_seq, room_stream, validate
+from .ledger import log_change, next_seq
+from .protocol import CONTROL, Outcome, Refusal, invalid, room_stream, validate
 
 OPS = ("summary", "show_summary")
 

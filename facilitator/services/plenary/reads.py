@@ -24,7 +24,8 @@ from ...models import (
 from ..access import can_view_event
 from ..capture import login_required, room_changes_since, snapshot, snapshots
 from ..conclusions import numbers, sections
-from ..live import Refusal, changes_since, event_stream, invalid
+from ..ledger import changes_since
+from ..protocol import Refusal, event_stream, invalid
 
 
 def statement_json(statement: Statement, labels: dict[str, str]) -> dict:

@@ -1,7 +1,7 @@
 """Plenary statements: the moderators merge items from any rooms (or none) into statements, numbered (a), (b),
 ... in the event's conclusion sections (services/conclusions.py).
 
-Statements go through the same once-only path as room items (services/live.py): client UUIDs applied once,
+Statements go through the same once-only path as room items (services/ledger.py): client UUIDs applied once,
 base versions, acks after commit, and the event's plenary change sequence.
 """
 
@@ -15,25 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from ...extensions import db
 from ...models import Event, Item, ItemState, Room, Statement, StatementRevision, User, utcnow
+from .. import ledger
 from ..access import can_moderate
 from ..capture import item_json
 from ..conclusions import numbers, sections
-from ..live import (
-    CONTROL,
-    Outcome,
-    Refusal,
-    clean_text,
-    commit,
-    event_stream,
-    invalid,
-    log_change,
-    next_seq,
-    raced,
-    replayed,
-    room_stream,
-    validate,
-    writer,
-)
+from ..ledger import log_change, next_seq
+from ..protocol import CONTROL, Outcome, Refusal, clean_text, event_stream, invalid, room_stream, validate
 from .reads import statement_json, statement_numbers
 
 MAX_DETAILS_LENGTH = 20_000  # an explanatory paragraph or a few; the headline has MAX_ITEM_LENGTH
@@ -63,14 +50,14 @@ def perform_statement_mutation(user: User, event: Event, data: Any) -> Outcome:
     if payload.op != "create" and payload.base_version is None:
         raise invalid("base_version: required for every change to an existing statement", "base_version")
     stream, mutation_id = event_stream(event.id), str(payload.mutation_id)
-    with writer():
-        known = replayed(user, stream, mutation_id)
+    with ledger.writer():
+        known = ledger.replayed(user, stream, mutation_id)
         if known is not None:
             return known
         try:
-            return commit(user, stream, mutation_id, _apply(user, event, payload))
+            return ledger.commit(user, stream, mutation_id, _apply(user, event, payload))
         except sa.exc.IntegrityError as error:
-            return raced(error, user, stream, mutation_id)
+            return ledger.raced(error, user, stream, mutation_id)
 
 
 def _apply(user: User, event: Event, payload: _Payload) -> Outcome:

@@ -13,7 +13,7 @@ from ...extensions import db
 from ...models import DismissedSuggestion, Event, User
 from ..access import can_moderate
 from ..capture import item_json
-from ..live import Refusal, invalid, refuse_unstorable
+from ..protocol import Refusal, invalid, refuse_unstorable
 from ..suggestions import Candidate, suggest
 from .reads import event_items
 
