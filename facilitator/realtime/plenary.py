@@ -15,8 +15,8 @@ from ..services.capture import login_required
 from ..services.events import event_rooms
 from ..services.plenary import suggestions
 from ..services.protocol import Refusal, event_stream, invalid, room_stream
+from .answers import answers
 from .broadcast import emit_changes, emit_tally
-from .handlers import answers
 
 
 def ballot() -> str:
