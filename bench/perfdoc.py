@@ -310,7 +310,7 @@ class Page:
             lines.append(
                 "- **Handler errors are not logged under `facilitator run`.** `migrations/env.py` calls "
                 "`fileConfig(...)` without `disable_existing_loggers=False`, so `upgrade()` disables the app's own "
-                "loggers (`facilitator.realtime.handlers` among them) and `log.exception(...)` in `answers` prints "
+                "loggers (`facilitator.realtime.answers` among them) and `log.exception(...)` in `answers` prints "
                 "nothing. bench/serve.py turns them back on to see server errors.")
         lines.append(self.limiter_note())
         checked = self.checked()

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..realtime.broadcast import emit_changes
 from ..services import capture
-from ..services.live import Refusal, invalid
+from ..services.protocol import Refusal, invalid
 from . import bp
 
 STATUS = {"invalid": 400, "forbidden": 403, "not_found": 404, "conflict": 409, "login_required": 401}

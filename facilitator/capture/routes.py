@@ -2,12 +2,12 @@ import io
 import secrets
 
 import segno
-from flask import Response, abort, current_app, render_template, session, url_for
+from flask import Response, abort, current_app, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..grants import grant_room
 from ..models import Room
-from ..realtime.handlers import BOARD_GRANTS
 from ..services.access import can_moderate_room, can_view_event, can_write_room
 from . import bp
 
@@ -66,7 +66,7 @@ def board(room_id: int):
 def public_board(token: str):
     """A participant's read-only board, opened from the short link or QR code; no account needed."""
     room = db.session.scalar(db.select(Room).where(Room.board_token == token)) or abort(404)
-    session[BOARD_GRANTS] = sorted(set(session.get(BOARD_GRANTS, [])) | {room.id})
+    grant_room(room.id)
     return render_template("capture/board.html", room=room, event=room.event, link=None,
                            config=_page_config(room, False))
 

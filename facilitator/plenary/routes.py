@@ -1,18 +1,17 @@
 import io
-import secrets
 
 import segno
-from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..grants import ensure_ballot, grant_event, participant_events
 from ..models import Event
 from ..realtime.broadcast import emit_tally
-from ..realtime.handlers import BALLOT, PARTICIPANT_EVENTS
 from ..services import voting
 from ..services.access import can_moderate, can_view_event, is_secretariat
 from ..services.conclusions import sections
-from ..services.live import Refusal
+from ..services.protocol import Refusal
 from ..services.throttle import JOIN_CODES_PER_ADDRESS, limiter, wait_message
 from . import bp
 
@@ -31,10 +30,13 @@ def join_link(event: Event) -> str:
 
 
 def _page(event: Event, template: str):
-    db.session.commit()  # join_link may have made the event's code
+    link = join_link(event)
+    # The one write of these GETs: the event's join code, made the first time a page shows it. Committed after
+    # it is made, so the link on the page is the code that the QR code and the voting page use.
+    db.session.commit()
     return render_template(
         template, event=event, sections=sections(event), can_moderate=can_moderate(current_user, event),
-        is_secretariat=is_secretariat(current_user, event), link=join_link(event),
+        is_secretariat=is_secretariat(current_user, event), link=link,
         config={"event": event.id, "user": current_user.id,
                 "can-moderate": "true" if can_moderate(current_user, event) else "false",
                 "continuous-numbering": "true" if event.continuous_numbering else "false",
@@ -135,8 +137,8 @@ def join_with_code(code: str):
     if event is None:
         _wrong_code()
         abort(404)
-    session[PARTICIPANT_EVENTS] = sorted(set(session.get(PARTICIPANT_EVENTS, [])) | {event.id})
-    session.setdefault(BALLOT, secrets.token_urlsafe(16))
+    grant_event(event.id)
+    ensure_ballot()
     return redirect(url_for("plenary.vote", event_id=event.id))
 
 
@@ -144,9 +146,9 @@ def join_with_code(code: str):
 def vote(event_id: int):
     """A participant's ballot: the statements and their dots; updates live."""
     event = db.session.get(Event, event_id) or abort(404)
-    if event_id not in session.get(PARTICIPANT_EVENTS, []) and not can_view_event(current_user, event):
+    if event_id not in participant_events() and not can_view_event(current_user, event):
         return redirect(url_for("plenary.join"))
-    session.setdefault(BALLOT, secrets.token_urlsafe(16))  # one ballot per device, kept in the signed cookie
+    ensure_ballot()
     return render_template("plenary/vote.html", event=event, sections=sections(event),
                            config={"event": event.id, "user": "ballot",
                                    "continuous-numbering": "true" if event.continuous_numbering else "false"})

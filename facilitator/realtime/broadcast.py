@@ -1,7 +1,7 @@
 """The one place that emits to Socket.IO rooms; called only after the change is committed."""
 
 from ..extensions import socketio
-from ..services.live import event_stream, room_stream
+from ..services.protocol import event_stream, room_stream
 
 
 def emit_changes(broadcasts: list[tuple[str, dict]]) -> None:

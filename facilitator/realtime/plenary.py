@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-
-import sqlalchemy as sa
 from flask import current_app, session
 from flask_login import current_user
 from flask_socketio import join_room
 
-from ..extensions import db, socketio
-from ..models import DismissedSuggestion, Event
+from ..extensions import socketio
+from ..grants import BALLOT, participant_events
+from ..models import Event
 from ..services import plenary, voting
 from ..services.access import can_moderate, can_view_event
-from ..services.capture import item_json, login_required
+from ..services.capture import login_required
 from ..services.events import event_rooms
-from ..services.live import Refusal, event_stream, invalid, refuse_unstorable, room_stream
-from ..services.suggestions import Candidate, suggest
+from ..services.plenary import suggestions
+from ..services.protocol import Refusal, event_stream, invalid, room_stream
+from .answers import answers
 from .broadcast import emit_changes, emit_tally
-from .handlers import BALLOT, PARTICIPANT_EVENTS, answers
-
-
-def participant_events() -> set[int]:
-    return set(session.get(PARTICIPANT_EVENTS, []))
 
 
 def ballot() -> str:
@@ -93,19 +87,8 @@ def on_plenary_mutate(data):
 @answers
 def on_suggestions(data):
     """Plenary page (moderators): groups of unmerged items from different rooms that say the same thing."""
-    event = _event(data)
-    if not can_moderate(current_user, event):
-        raise Refusal("forbidden", "Only moderators and the secretariat see suggestions.")
-    items = [i for i in plenary.event_items(event) if i.statement_id is None]
-    dismissed = set(db.session.scalars(sa.select(DismissedSuggestion.key).where(
-        DismissedSuggestion.event_id == event.id)))
-    by_id = {i.client_id: i for i in items}
-    groups = suggest([Candidate(i.client_id, i.room_id, i.category.key, i.text) for i in items],
-                     vocabulary=current_app.extensions["suggestions_vocabulary"])
-    return {"ok": True, "suggestions": [
-        {"key": _key(g.items), "score": round(g.score, 3), "items": [item_json(by_id[i]) for i in g.items]}
-        for g in groups if _key(g.items) not in dismissed
-    ]}
+    vocabulary = current_app.extensions["suggestions_vocabulary"]
+    return {"ok": True, "suggestions": suggestions.open_suggestions(current_user, _event(data), vocabulary)}
 
 
 @socketio.on("plenary:dismiss")
@@ -113,22 +96,7 @@ def on_suggestions(data):
 def on_dismiss(data):
     """Plenary page (moderators): do not propose this group of items again."""
     event = _event(data)
-    if not can_moderate(current_user, event):
-        raise Refusal("forbidden", "Only moderators and the secretariat dismiss suggestions.")
-    ids = data.get("items")
-    if not isinstance(ids, list) or len(ids) < 2 or not all(isinstance(i, str) for i in ids):
-        raise invalid("items: the ids of the suggested items", "items")
-    refuse_unstorable({"items": ids})
-    key = _key(ids)
-    if db.session.scalar(sa.select(DismissedSuggestion.id).where(
-            DismissedSuggestion.event_id == event.id, DismissedSuggestion.key == key)) is None:
-        db.session.add(DismissedSuggestion(event_id=event.id, key=key))
-        db.session.commit()
-    return {"ok": True, "key": key}
-
-
-def _key(ids) -> str:
-    return hashlib.sha256(" ".join(sorted(ids)).encode()).hexdigest()
+    return {"ok": True, "key": suggestions.dismiss(current_user, event, data.get("items"))}
 
 
 @socketio.on("vote")

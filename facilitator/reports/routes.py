@@ -10,7 +10,7 @@ from flask_wtf.file import FileField, FileRequired
 from ..extensions import db, socketio
 from ..models import Event
 from ..services.access import is_secretariat
-from ..services.live import Refusal
+from ..services.protocol import Refusal
 from ..services.report import (
     export_csv,
     export_rows,

@@ -14,21 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 
 from ..extensions import db
 from ..models import Category, Item, ItemRevision, ItemState, Room, Statement, User, utcnow
-from . import summary
+from . import ledger, summary
 from .access import can_view_event, can_write_room
-from .live import (
-    CONTROL,
-    Outcome,
-    Refusal,
-    changes_since,
-    clean_text,
-    invalid,
-    log_change,
-    next_seq,
-    room_stream,
-    run_once,
-    validate,
-)
+from .ledger import changes_since, log_change, next_seq
+from .protocol import CONTROL, Outcome, Refusal, clean_text, invalid, room_stream, validate
 from .snapshot_cache import SnapshotCache
 
 # Payloads ---------------------------------------------------------------------------------------------
@@ -161,7 +150,7 @@ def get_room(room_id: Any) -> Room:
 
 
 def perform_mutation(user: User, room: Room, data: Any) -> Outcome:
-    """Authorize, validate and apply one mutation once, then commit (see live.run_once).
+    """Authorize and validate one mutation, then apply it once and commit (services/ledger.py).
 
     Items and the room's summary (services/summary.py) share this one path, so they share its guarantees."""
     require_write(user, room)
@@ -170,7 +159,15 @@ def perform_mutation(user: User, room: Room, data: Any) -> Outcome:
     if payload.room is not None and payload.room != room.id:
         raise invalid("room: does not match the room this mutation was sent to", "room")
     apply = summary.apply if on_summary else _apply
-    return run_once(user, room_stream(room.id), str(payload.mutation_id), lambda: apply(user, room, payload))
+    stream, mutation_id = room_stream(room.id), str(payload.mutation_id)
+    with ledger.writer():
+        known = ledger.replayed(user, stream, mutation_id)
+        if known is not None:
+            return known
+        try:
+            return ledger.commit(user, stream, mutation_id, apply(user, room, payload))
+        except sa.exc.IntegrityError as error:
+            return ledger.raced(error, user, stream, mutation_id)
 
 
 def _category(room: Room, key: str | None) -> Category:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from ..extensions import db
 from ..models import Event, ReportSettings
-from .live import invalid
+from .protocol import invalid
 
 CHOICES = {
     "mode": {"draft": "Draft, with sources", "final": "Final, to publish"},

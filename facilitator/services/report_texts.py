@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Event, ReportTextRevision, User
-from .live import CONTROL, invalid
+from .protocol import CONTROL, invalid
 from .report_settings import FRONT_TEXTS, report_settings, stored_settings
 
 EVENT_TEXTS = ("introduction", "disclaimer", "conclusions")

@@ -1,9 +1,9 @@
 """A room's summary: the running narrative its rapporteurs write beside the items (docs/protocol.md, "Summary").
 
-A summary change is a room mutation like an item change: it goes through `capture.perform_mutation` and
-`live.run_once` (applied once, acked after commit, one step of the room's `seq`, kept in the change log), names
-the version it was written on, and a stale one is refused as a conflict carrying the current summary while the
-refused text is kept in the room's summary history.
+A summary change is a room mutation like an item change: it goes through `capture.perform_mutation` (applied
+once, acked after commit, one step of the room's `seq`, kept in the change log), names the version it was written
+on, and a stale one is refused as a conflict carrying the current summary while the refused text is kept in the
+room's summary history.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from ..models import Room, RoomSummaryRevision, User, utcnow
 from .access import can_moderate_room
-from .live import CONTROL, Outcome, Refusal, invalid, log_change, next_seq, room_stream, validate
+from .ledger import log_change, next_seq
+from .protocol import CONTROL, Outcome, Refusal, invalid, room_stream, validate
 
 OPS = ("summary", "show_summary")
 
@@ -47,7 +48,7 @@ def parse(data: dict) -> _Summary | _ShowSummary:
 
 
 def apply(user: User, room: Room, payload: _Summary | _ShowSummary) -> Outcome:
-    """Called by live.run_once, inside the mutation's transaction."""
+    """Called by capture.perform_mutation, inside the mutation's transaction."""
     if isinstance(payload, _ShowSummary):
         return _show(user, room, payload)
     return _save(user, room, payload)

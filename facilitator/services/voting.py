@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Event, ItemState, Statement, Vote
-from .live import Refusal, as_uuid, invalid
+from .protocol import Refusal, as_uuid, invalid
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a projector
 MAX_DOTS = 20

@@ -4,7 +4,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from ..extensions import db
 from ..models import ConclusionSection
-from ..services import conclusions as ops
+from ..services import conclusions
 from ..services.conclusions import statement_counts
 from . import bp
 from .forms import ConclusionSectionForm
@@ -20,7 +20,8 @@ def conclusion_sections(event_id: int):
     """List the conclusion sections with their statement counts, and add one."""
     form = ConclusionSectionForm()
     if form.validate_on_submit():
-        response = _save(lambda: ops.add_section(g.event, form.heading.data), "Section added.", _target(event_id))
+        response = _save(lambda: conclusions.add_section(g.event, form.heading.data), "Section added.",
+                         _target(event_id))
         if response:
             return response
     return render_template("setup/conclusions.html", form=form, event=g.event, counts=statement_counts(g.event))
@@ -34,7 +35,7 @@ def rename_conclusion_section(event_id: int, section_id: int):
     if not form.validate_on_submit():
         flash("A section needs a heading of at most 300 characters.", "error")
         return redirect(_target(event_id))
-    return (_save(lambda: ops.rename_section(section, form.heading.data), "Section renamed.", _target(event_id))
+    return (_save(lambda: conclusions.rename_section(section, form.heading.data), "Section renamed.", _target(event_id))
             or redirect(_target(event_id)))
 
 
@@ -42,7 +43,7 @@ def rename_conclusion_section(event_id: int, section_id: int):
 def move_conclusion_section(event_id: int, section_id: int):
     """Move a section up or down."""
     section = _owned(ConclusionSection, section_id)
-    ops.move_section(section, -1 if request.form.get("direction") == "up" else 1)
+    conclusions.move_section(section, -1 if request.form.get("direction") == "up" else 1)
     db.session.commit()
     return redirect(_target(event_id))
 
@@ -51,7 +52,7 @@ def move_conclusion_section(event_id: int, section_id: int):
 def delete_conclusion_section(event_id: int, section_id: int):
     """Delete a section that holds no statements."""
     section = _owned(ConclusionSection, section_id)
-    return _save(lambda: ops.delete_section(section), "Section deleted.", _target(event_id)) or redirect(
+    return _save(lambda: conclusions.delete_section(section), "Section deleted.", _target(event_id)) or redirect(
         _target(event_id))
 
 
@@ -61,5 +62,5 @@ def conclusion_numbering(event_id: int):
     continuous = request.form.get("numbering") == "continuous"
     message = "Statements are now numbered across sections." if continuous else \
         "Statements are now numbered per section."
-    return _save(lambda: ops.set_numbering(g.event, continuous), message, _target(event_id)) or redirect(
+    return _save(lambda: conclusions.set_numbering(g.event, continuous), message, _target(event_id)) or redirect(
         _target(event_id))

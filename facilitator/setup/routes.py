@@ -4,7 +4,7 @@ from wtforms import SelectChoice
 
 from ..extensions import db, login_manager
 from ..models import Category, Event, PersonRole, ProgrammeSession, Round, SessionKind, Workshop
-from ..services import events as ops
+from ..services import events
 from ..services.access import can_create_event, is_secretariat
 from ..services.accounts import get_user
 from ..services.programme import ProgrammeError, export_programme, import_programme
@@ -52,7 +52,7 @@ def _save(action, success: str, target):
     """
     try:
         result = action()
-    except ops.SetupError as error:
+    except events.SetupError as error:
         db.session.rollback()
         flash(str(error), "error")
         return None
@@ -74,7 +74,7 @@ def new_event():
     form = EventForm()
     if form.validate_on_submit():
         response = _save(
-            lambda: ops.create_event(creator=current_user, **_fields(form, EventForm.FIELDS)),
+            lambda: events.create_event(creator=current_user, **_fields(form, EventForm.FIELDS)),
             "Event created. Add its programme, workshops and rounds.",
             lambda event: url_for("main.event", event_id=event.id),
         )
@@ -96,7 +96,7 @@ def import_event():
             errors = error.errors
         else:
             db.session.commit()
-            flash(f"Imported {event.title!r} with {len(ops.event_rooms(event))} rooms.", "success")
+            flash(f"Imported {event.title!r} with {len(events.event_rooms(event))} rooms.", "success")
             return redirect(url_for("main.event", event_id=event.id))
     return render_template("setup/import.html", form=form, errors=errors), (422 if errors else 200)
 
@@ -118,7 +118,7 @@ def edit_event(event_id: int):
     form = EventForm(obj=g.event)
     if form.validate_on_submit():
         response = _save(
-            lambda: ops.update_event(g.event, **_fields(form, EventForm.FIELDS)),
+            lambda: events.update_event(g.event, **_fields(form, EventForm.FIELDS)),
             "Event details saved.",
             url_for("setup.edit_event", event_id=event_id),
         )
@@ -152,7 +152,7 @@ def _people(rows) -> list[dict]:
     for index, row in ordered:
         user = get_user(row["user"]) if row["user"] else None
         if row["user"] and user is None:
-            raise ops.SetupError(f"There is no account {row['user']!r} (people, row {index + 1}).")
+            raise events.SetupError(f"There is no account {row['user']!r} (people, row {index + 1}).")
         people.append({**row, "user": user})
     return people
 
@@ -164,14 +164,14 @@ def _save_session(entry: ProgrammeSession | None, form: ProgrammeSessionForm) ->
     in_report = {"yes": True, "no": False}.get(form.in_report.data)
     people = _people(form.people_rows)
     if entry is None:
-        entry = ops.add_programme_session(g.event, in_report=in_report, **fields)
+        entry = events.add_programme_session(g.event, in_report=in_report, **fields)
     else:
         if not form.capture.data:  # first, so that a session can become a workshop round in the same step
-            ops.set_capture_room(entry, False)
-        ops.update_programme_session(entry, in_report=in_report, **fields)
-    ops.set_people(entry, people)
+            events.set_capture_room(entry, False)
+        events.update_programme_session(entry, in_report=in_report, **fields)
+    events.set_people(entry, people)
     if form.capture.data:
-        ops.set_capture_room(entry, True, form.location.data or "")
+        events.set_capture_room(entry, True, form.location.data or "")
     return entry
 
 
@@ -189,7 +189,7 @@ def programme(event_id: int):
         if response:
             return response
     return render_template(
-        "setup/programme.html", form=form, event=g.event, days=ops.programme_by_day(g.event))
+        "setup/programme.html", form=form, event=g.event, days=events.programme_by_day(g.event))
 
 
 @bp.route("/events/<int:event_id>/programme/<int:session_id>", methods=["GET", "POST"])
@@ -218,7 +218,7 @@ def edit_programme_session(event_id: int, session_id: int):
 def move_programme_session(event_id: int, session_id: int):
     """Move a programme entry up or down."""
     entry = _owned(ProgrammeSession, session_id)
-    ops.move_programme_session(entry, -1 if request.form.get("direction") == "up" else 1)
+    events.move_programme_session(entry, -1 if request.form.get("direction") == "up" else 1)
     db.session.commit()
     return redirect(url_for("setup.programme", event_id=event_id) + f"#session-{entry.id}")
 
@@ -228,7 +228,7 @@ def delete_programme_session(event_id: int, session_id: int):
     """Remove a programme entry."""
     entry = _owned(ProgrammeSession, session_id)
     return _save(
-        lambda: ops.delete_programme_session(entry),
+        lambda: events.delete_programme_session(entry),
         f"Removed {entry.title!r} from the programme.",
         url_for("setup.programme", event_id=event_id),
     ) or redirect(url_for("setup.programme", event_id=event_id))
@@ -246,7 +246,7 @@ def _workshop_form(workshop: Workshop | None = None) -> WorkshopForm:
             form.rounds.data = [r.id for r in g.event.rounds]  # by default a workshop runs in every round
         else:
             form.rounds.data = [room.round_id for room in workshop.rooms]
-            form.location.data = ops.workshop_location(workshop)
+            form.location.data = events.workshop_location(workshop)
     _fill_people(form.people_rows, workshop.people if workshop else [], PersonRole.PANELLIST)
     return form
 
@@ -259,13 +259,13 @@ def _save_workshop(workshop: Workshop | None, form: WorkshopForm) -> Workshop:
         rounds = [r for r in g.event.rounds if r.id in set(form.rounds.data or [])]
     people = _people(form.people_rows)
     if workshop is None:
-        workshop = ops.add_workshop(g.event, rounds=rounds, location=form.location.data or "", **fields)
+        workshop = events.add_workshop(g.event, rounds=rounds, location=form.location.data or "", **fields)
     else:
-        ops.update_workshop(workshop, **fields)
+        events.update_workshop(workshop, **fields)
         if rounds is not None:
-            ops.set_workshop_rounds(workshop, rounds)
-        ops.set_workshop_location(workshop, form.location.data or "")
-    ops.set_people(workshop, people)
+            events.set_workshop_rounds(workshop, rounds)
+        events.set_workshop_location(workshop, form.location.data or "")
+    events.set_people(workshop, people)
     return workshop
 
 
@@ -305,7 +305,7 @@ def delete_workshop(event_id: int, workshop_id: int):
     """Delete a workshop and its rooms, unless they hold items."""
     workshop = _owned(Workshop, workshop_id)
     target = url_for("setup.workshops", event_id=event_id)
-    return _save(lambda: ops.delete_workshop(workshop), "Workshop deleted.", target) or redirect(target)
+    return _save(lambda: events.delete_workshop(workshop), "Workshop deleted.", target) or redirect(target)
 
 
 # Rounds ---------------------------------------------------------------------------------------------
@@ -331,7 +331,7 @@ def rounds(event_id: int):
     if form.validate_on_submit():
         slot = _owned(ProgrammeSession, form.programme_session.data) if form.programme_session.data else None
         response = _save(
-            lambda: ops.add_round(g.event, form.number.data, form.title.data, programme_session=slot),
+            lambda: events.add_round(g.event, form.number.data, form.title.data, programme_session=slot),
             "Round added.",
             url_for("setup.rounds", event_id=event_id),
         )
@@ -348,7 +348,7 @@ def edit_round(event_id: int, round_id: int):
     if form.validate_on_submit():
         slot = _owned(ProgrammeSession, form.programme_session.data) if form.programme_session.data else None
         response = _save(
-            lambda: ops.update_round(round_, form.number.data, form.title.data, slot),
+            lambda: events.update_round(round_, form.number.data, form.title.data, slot),
             "Round saved.",
             url_for("setup.rounds", event_id=event_id),
         )
@@ -362,7 +362,7 @@ def delete_round(event_id: int, round_id: int):
     """Delete a round and its rooms, unless they hold items."""
     round_ = _owned(Round, round_id)
     target = url_for("setup.rounds", event_id=event_id)
-    return _save(lambda: ops.delete_round(round_), "Round deleted.", target) or redirect(target)
+    return _save(lambda: events.delete_round(round_), "Round deleted.", target) or redirect(target)
 
 
 # Categories -----------------------------------------------------------------------------------------
@@ -374,7 +374,7 @@ def categories(event_id: int):
     form = CategoryForm()
     if form.validate_on_submit():
         response = _save(
-            lambda: ops.add_category(g.event, form.name.data),
+            lambda: events.add_category(g.event, form.name.data),
             "Category added.",
             url_for("setup.categories", event_id=event_id),
         )
@@ -392,14 +392,15 @@ def rename_category(event_id: int, category_id: int):
     if not form.validate_on_submit():
         flash("A category needs a name of at most 200 characters.", "error")
         return redirect(target)
-    return _save(lambda: ops.rename_category(category, form.name.data), "Category renamed.", target) or redirect(target)
+    renamed = _save(lambda: events.rename_category(category, form.name.data), "Category renamed.", target)
+    return renamed or redirect(target)
 
 
 @bp.route("/events/<int:event_id>/categories/<int:category_id>/move", methods=["POST"])
 def move_category(event_id: int, category_id: int):
     """Move a heading left or right."""
     category = _owned(Category, category_id)
-    ops.move_category(category, -1 if request.form.get("direction") == "up" else 1)
+    events.move_category(category, -1 if request.form.get("direction") == "up" else 1)
     db.session.commit()
     return redirect(url_for("setup.categories", event_id=event_id))
 
@@ -409,4 +410,4 @@ def delete_category(event_id: int, category_id: int):
     """Delete an unused heading."""
     category = _owned(Category, category_id)
     target = url_for("setup.categories", event_id=event_id)
-    return _save(lambda: ops.delete_category(category), "Category deleted.", target) or redirect(target)
+    return _save(lambda: events.delete_category(category), "Category deleted.", target) or redirect(target)
