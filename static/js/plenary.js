@@ -3,7 +3,8 @@
 
 import { batched, loginMessage } from "./live.js";
 import { newId } from "./outbox.js";
-import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
+import { el } from "./dom.js";
+import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-live.js";
 import { StatementQueue } from "./plenary-queue.js";
 import { Pool } from "./plenary-pool.js";
 import { StatementList } from "./plenary-statements.js";
@@ -133,14 +134,21 @@ function start(root) {
       showFormError(`Not saved: ${message}`);
       return;
     }
-    if (answer.error === "conflict" && entry.op === "edit") {
-      const wording = ["text", "details"].filter((key) => typeof entry.fields[key] === "string");
-      const mine = wording.length ? Object.fromEntries(wording.map((key) => [key, entry.fields[key]])) : null;
-      statements.showConflict(entry.statement, `${message} The current wording is shown above.`, mine);
+    if (answer.error === "failed") {
+      // Set aside after failing again and again: shown with the moderator's wording and "Try again".
+      statements.showConflict(entry.statement, `Not saved (${entry.op}): ${message}`, wordingOf(entry), entry);
+    } else if (answer.error === "conflict" && entry.op === "edit") {
+      statements.showConflict(entry.statement, `${message} The current wording is shown above.`, wordingOf(entry));
     } else {
       statements.showConflict(entry.statement, `Not saved (${entry.op}): ${message}`, null);
     }
     announce(`Not saved: ${message}`);
+  }
+
+  /** The moderator's own wording in a statement mutation ({text, details}), or null. */
+  function wordingOf(entry) {
+    const wording = ["text", "details"].filter((key) => typeof entry.fields[key] === "string");
+    return wording.length ? Object.fromEntries(wording.map((key) => [key, entry.fields[key]])) : null;
   }
 
   // Selection, "Merge into new statement" and "Add to statement…" ------------------------------------
