@@ -3,17 +3,11 @@
 
 import { RoomConnection, batched, pageConfig, placeInOrder, loginMessage } from "./live.js";
 import { connectionIndicator, fullScreenButton } from "./big-screen.js";
+import { el } from "./dom.js";
 import { newId } from "./outbox.js";
 import { renderSummary } from "./summary-text.js";
 
 const HIGHLIGHT_MS = 4000;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const root = document.getElementById("board");
 if (root) start(root);

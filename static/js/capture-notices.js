@@ -6,7 +6,7 @@
 // Adds to the page: addNotice, rejected, renderNotices.
 
 import { newId } from "./outbox.js";
-import { el } from "./capture-util.js";
+import { el } from "./dom.js";
 
 export function setupNotices(page) {
   const { config, columns, categoryKeys, firstColumn, elements } = page;

@@ -4,7 +4,8 @@
 // Adds to the page: scheduleRender, render, renderPresence, announce, flash, focusItem.
 // Also draws the summary (capture-summary.js adds renderSummary).
 
-import { el, truncate } from "./capture-util.js";
+import { el } from "./dom.js";
+import { truncate } from "./capture-util.js";
 import { batched, placeInOrder } from "./live.js";
 
 export function setupRender(page) {

@@ -12,7 +12,8 @@
 
 import { RoomConnection, pageConfig, loginMessage } from "./live.js";
 import { Outbox, overlay } from "./outbox.js";
-import { el, truncate } from "./capture-util.js";
+import { el } from "./dom.js";
+import { truncate } from "./capture-util.js";
 import { setupRender } from "./capture-render.js";
 import { setupNotices } from "./capture-notices.js";
 import { setupActions } from "./capture-actions.js";

@@ -25,14 +25,6 @@ import { numbers } from "./statement-numbers.js";
 const GAP_WAIT_MS = 1000;
 const JOIN_TIMEOUT_MS = 15000;
 
-/** A new element; text is only ever set with textContent. */
-export function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = text;
-  return node;
-}
-
 /** Plural helper: "1 dot", "3 dots". */
 export function count(n, word, plural = `${word}s`) {
   return `${n} ${n === 1 ? word : plural}`;

@@ -2,7 +2,7 @@
 // and a selection for merging. Elements are kept per item id, so ticks and focus survive live updates.
 
 import { placeInOrder } from "./live.js";
-import { el } from "./plenary-live.js";
+import { el } from "./dom.js";
 
 export class Pool {
   constructor({ root, connection, canModerate, rooms, sectionName, onSelection }) {

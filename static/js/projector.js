@@ -4,7 +4,8 @@
 
 import { batched, loginMessage, placeInOrder } from "./live.js";
 import { connectionIndicator, fullScreenButton } from "./big-screen.js";
-import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
+import { el } from "./dom.js";
+import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-live.js";
 
 const HIGHLIGHT_MS = 4000;
 

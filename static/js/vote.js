@@ -4,7 +4,8 @@
 
 import { batched, placeInOrder } from "./live.js";
 import { newId } from "./outbox.js";
-import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
+import { el } from "./dom.js";
+import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-live.js";
 
 const ACK_TIMEOUT_MS = 8000;
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
