@@ -10,7 +10,8 @@
 //   capture-tabs.js     one tab per category on narrow screens
 //   capture-summary.js  the room's summary, typed beside the items
 
-import { RoomConnection, pageConfig, loginMessage } from "./live.js";
+import { RoomConnection, pageConfig } from "./live.js";
+import { MESSAGES, connectionMessage, loginMessage, showMessage } from "./connection.js";
 import { Outbox, overlay } from "./outbox.js";
 import { el } from "./dom.js";
 import { truncate } from "./capture-util.js";
@@ -175,7 +176,7 @@ function start(root) {
     onConnection: (state, detail) => connection(state, detail),
     onJoined: ({ canWrite }) => {
       if (!canWrite) {
-        showConnection("You can no longer write in this room, so new notes will not be saved. Ask the secretariat.");
+        showMessage(connectionEl, "You can no longer write in this room, so new notes will not be saved. Ask the secretariat.");
       }
       outbox.joinedRoom();
     },
@@ -185,23 +186,11 @@ function start(root) {
   if (live.socket) outbox.attach(live.socket);
 
   function connection(state, detail) {
-    if (state === "denied") {
-      // Refused for want of a login (logged out in another tab while this one was offline): what is queued
-      // stays in this browser, as for a login_required answer.
-      if (detail === "login required") loginMessage(connectionEl, root.dataset.loginUrl, LOGIN_ENDED);
-      else showConnection(detail || "You do not have access to this room.");
-    } else if (state === "error") {
-      showConnection(detail || "The live connection failed.");
-    } else if (state === "live") {
-      connectionEl.hidden = true;
-      connectionEl.replaceChildren();
-    }
+    // Refused for want of a login (logged out in another tab while this one was offline): what is queued
+    // stays in this browser, as for a login_required answer. The page works offline: no "Reload".
+    connectionMessage(connectionEl, state, detail, { loginUrl: root.dataset.loginUrl, loginText: LOGIN_ENDED,
+      noAccess: MESSAGES.noAccess.room, failed: "The live connection failed." });
     page.scheduleRender();
-  }
-
-  function showConnection(text) {
-    connectionEl.replaceChildren(el("p", { text }));
-    connectionEl.hidden = false;
   }
 
   /** The current view, computed now (enqueueing several mutations in a row needs each one's result). */

@@ -1,7 +1,8 @@
 // The plenary page: every room's items on one side, the statements the moderators merge them into on the
 // other, live (docs/protocol.md, "The plenary"). User text is only ever set with textContent or value.
 
-import { batched, loginMessage } from "./live.js";
+import { batched } from "./live.js";
+import { MESSAGES, connectionMessage } from "./connection.js";
 import { newId } from "./outbox.js";
 import { el } from "./dom.js";
 import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-live.js";
@@ -95,20 +96,7 @@ function start(root) {
   }
 
   function showConnection(state, detail) {
-    if (state === "denied") {
-      if (detail === "login required") loginMessage(messageEl, root.dataset.loginUrl);
-      else showMessage(detail || "You do not have access to this plenary.");
-    } else if (state === "error") {
-      showMessage(detail || "The live connection failed. Reload the page.");
-    } else if (state === "live") {
-      messageEl.hidden = true;
-      messageEl.replaceChildren();
-    }
-  }
-
-  function showMessage(text) {
-    messageEl.replaceChildren(el("p", "", text));
-    messageEl.hidden = false;
+    connectionMessage(messageEl, state, detail, { loginUrl: root.dataset.loginUrl, noAccess: MESSAGES.noAccess.plenary });
   }
 
   // Answers to the moderator's own mutations ---------------------------------------------------------

@@ -5,6 +5,7 @@
 import { batched, placeInOrder } from "./live.js";
 import { newId } from "./outbox.js";
 import { el } from "./dom.js";
+import { connectionLabel } from "./connection.js";
 import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-live.js";
 
 const ACK_TIMEOUT_MS = 8000;
@@ -258,10 +259,9 @@ function start(root) {
 
   function showConnection(state) {
     if (state === "live") everLive = true;
-    const labels = { connecting: everLive ? "Reconnecting…" : "Connecting…", live: "Live", offline: "Offline: reconnecting…",
-      denied: "Not connected", error: "Not connected" };
+    const label = state === "offline" ? "Offline: reconnecting…" : connectionLabel(state, everLive);
     connectionEl.dataset.state = state;
-    connectionEl.textContent = pending.length && state !== "live" ? `${labels[state]} (${count(pending.length, "dot")} waiting)` : labels[state];
+    connectionEl.textContent = pending.length && state !== "live" ? `${label} (${count(pending.length, "dot")} waiting)` : label;
     if (state === "denied") {
       messageEl.replaceChildren();
       const p = el("p", "", "This page needs the event's code again. ");
