@@ -9,7 +9,7 @@
 //
 // Returns {renderSummary, summaryAcked, summaryRejected}, or null where the page has no summary box.
 
-import { el } from "./dom.js";
+import { el } from "../dom.js";
 
 const PAUSE_MS = 800;
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]/g; // eslint-disable-line no-control-regex

@@ -18,9 +18,9 @@
 //   onJoined()                     joined and caught up: queued mutations may be sent
 //   onDisconnect()                 the connection dropped
 
-import { applyVersioned } from "./live.js";
-import { LiveSocket } from "./live-socket.js";
-import { numbers } from "./statement-numbers.js";
+import { applyVersioned } from "../live.js";
+import { LiveSocket } from "../live-socket.js";
+import { numbers } from "../statement-numbers.js";
 
 const GAP_WAIT_MS = 1000;
 const JOIN_TIMEOUT_MS = 15000;

@@ -4,26 +4,26 @@
 // This module wires the page together. Each part gets what it uses, explicitly, and returns what it offers;
 // each depends only on the parts above it in this list (`ui`: what is shown, scheduleRender, announce,
 // activateTab; `store`: the items as shown, and send):
-//   capture-tabs.js     one tab per category on narrow screens
-//   capture-actions.js  adding, editing, deleting (with undo) and moving items
-//   capture-notices.js  changes the server refused, shown with the user's text
-//   capture-summary.js  the room's summary, typed beside the items
-//   capture-render.js   draws the items (with their notices), the summary, the save status and who is here
-//   capture-input.js    the items' buttons, keyboard shortcuts, drag and drop
+//   tabs.js             one tab per category on narrow screens
+//   actions.js          adding, editing, deleting (with undo) and moving items
+//   notices.js          changes the server refused, shown with the user's text
+//   summary.js          the room's summary, typed beside the items
+//   render.js           draws the items (with their notices), the summary, the save status and who is here
+//   input.js            the items' buttons, keyboard shortcuts, drag and drop
 
-import { RoomConnection, batched, pageConfig } from "./live.js";
-import { MESSAGES, connectionMessage, loginMessage, showMessage } from "./connection.js";
+import { RoomConnection, batched, pageConfig } from "../live.js";
+import { MESSAGES, connectionMessage, loginMessage, showMessage } from "../connection-messages.js";
 import { Outbox, overlay } from "./outbox.js";
-import { el } from "./dom.js";
-import { truncate } from "./capture-util.js";
-import { setupRender } from "./capture-render.js";
-import { setupNotices } from "./capture-notices.js";
-import { setupActions } from "./capture-actions.js";
-import { setupInput } from "./capture-input.js";
-import { setupTabs } from "./capture-tabs.js";
-import { setupSummary } from "./capture-summary.js";
+import { el } from "../dom.js";
+import { truncate } from "./text.js";
+import { setupRender } from "./render.js";
+import { setupNotices } from "./notices.js";
+import { setupActions } from "./actions.js";
+import { setupInput } from "./input.js";
+import { setupTabs } from "./tabs.js";
+import { setupSummary } from "./summary.js";
 
-export { cleanText, textLength } from "./capture-util.js";
+export { cleanText, textLength } from "./text.js";
 
 const LOGIN_ENDED = "Your login has ended: new notes are kept in this browser, not sent yet.";
 

@@ -2,11 +2,11 @@
 // brief highlight; while voting is open, the join code, link and QR code, and the dots per statement as
 // bars with their numbers. Read-only. User text is only ever set with textContent.
 
-import { batched, placeInOrder } from "./live.js";
-import { fullScreenButton } from "./big-screen.js";
-import { connectionIndicator, connectionMessage, showMessage } from "./connection.js";
-import { el } from "./dom.js";
-import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-live.js";
+import { batched, placeInOrder } from "../live.js";
+import { fullScreenButton } from "../big-screen.js";
+import { connectionIndicator, connectionMessage, showMessage } from "../connection-messages.js";
+import { el } from "../dom.js";
+import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-connection.js";
 
 const HIGHLIGHT_MS = 4000;
 

@@ -1,11 +1,11 @@
 // The projector board (and the participants' read-only board): items appear live, newest in view, and the
 // room's summary beside them when a moderator chose to show it. User text is only ever set with textContent.
 
-import { RoomConnection, batched, pageConfig, placeInOrder } from "./live.js";
-import { fullScreenButton } from "./big-screen.js";
-import { MESSAGES, connectionIndicator, connectionMessage, showMessage as show } from "./connection.js";
-import { el } from "./dom.js";
-import { newId } from "./outbox.js";
+import { RoomConnection, batched, pageConfig, placeInOrder } from "../live.js";
+import { fullScreenButton } from "../big-screen.js";
+import { MESSAGES, connectionIndicator, connectionMessage, showMessage as show } from "../connection-messages.js";
+import { el } from "../dom.js";
+import { newId } from "../ids.js";
 import { renderSummary } from "./summary-text.js";
 
 const HIGHLIGHT_MS = 4000;

@@ -12,20 +12,11 @@
 // `overlay()` applies the queued mutations on top of the server's items, which is what the page shows:
 // a new item appears at once (marked pending), also after a reload, since the outbox is read back on load.
 
-import { REFUSALS, RetryQueue } from "./retry-queue.js";
+import { newId } from "../ids.js";
+import { REFUSALS, RetryQueue } from "../retry-queue.js";
 
 const MAX_BYTES = 64 * 1024;
 const FIELDS = ["room", "op", "mutation_id", "item", "base_version", "text", "category", "position", "key_point", "question"];
-
-export function newId() {
-  if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
-  // crypto.randomUUID needs a secure context (https or localhost); fall back to getRandomValues.
-  const bytes = window.crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 export class Outbox extends RetryQueue {
   constructor({ user, room, maxBytes, onChange, onAck, onReject, onStorageError, onLoginRequired } = {}) {

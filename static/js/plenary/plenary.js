@@ -1,15 +1,15 @@
 // The plenary page: every room's items on one side, the statements the moderators merge them into on the
 // other, live (docs/protocol.md, "The plenary"). User text is only ever set with textContent or value.
 
-import { batched } from "./live.js";
-import { MESSAGES, connectionMessage } from "./connection.js";
-import { newId } from "./outbox.js";
-import { el } from "./dom.js";
-import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-live.js";
-import { StatementQueue } from "./plenary-queue.js";
-import { Pool } from "./plenary-pool.js";
-import { StatementList } from "./plenary-statements.js";
-import { Toast, setupSuggestions, setupVotingForms, showTally } from "./plenary-panels.js";
+import { batched } from "../live.js";
+import { MESSAGES, connectionMessage } from "../connection-messages.js";
+import { newId } from "../ids.js";
+import { el } from "../dom.js";
+import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-connection.js";
+import { StatementQueue } from "./queue.js";
+import { Pool } from "./pool.js";
+import { StatementList } from "./statements.js";
+import { Toast, setupSuggestions, setupVotingForms, showTally } from "./panels.js";
 
 const root = document.getElementById("plenary");
 if (root) start(root);

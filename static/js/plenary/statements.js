@@ -2,10 +2,10 @@
 // Alt+Arrow keys, drag and drop), deleting, their source items (with "Unmerge") and their dots.
 // Elements are kept per statement id, so an open editor, a notice and focus survive live updates.
 
-import { placeInOrder } from "./live.js";
-import { el } from "./dom.js";
-import { count } from "./plenary-live.js";
-import { enableDragAndDrop } from "./plenary-drag.js";
+import { placeInOrder } from "../live.js";
+import { el } from "../dom.js";
+import { count } from "./plenary-connection.js";
+import { enableDragAndDrop } from "./drag.js";
 
 export class StatementList {
   constructor({ root, queue, canModerate, sections, pool, announce, onDelete }) {

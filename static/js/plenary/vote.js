@@ -2,11 +2,11 @@
 // Every dot is a `vote` with a UUID made here; a vote that gets no answer in time (or is cut off by a lost
 // connection) is sent again with the same UUID, which the server counts once. User text: textContent only.
 
-import { batched, placeInOrder } from "./live.js";
-import { newId } from "./outbox.js";
-import { el } from "./dom.js";
-import { connectionLabel } from "./connection.js";
-import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-live.js";
+import { batched, placeInOrder } from "../live.js";
+import { newId } from "../ids.js";
+import { el } from "../dom.js";
+import { connectionLabel } from "../connection-messages.js";
+import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-connection.js";
 
 const ACK_TIMEOUT_MS = 8000;
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];

@@ -3,8 +3,8 @@
 //
 // Returns {updateCounter, startEdit, saveEdit, cancelEdit, deleteItem, moveBy, moveToCategory, moveTo}.
 
-import { newId } from "./outbox.js";
-import { cleanText, textLength, truncate } from "./capture-util.js";
+import { newId } from "../ids.js";
+import { cleanText, textLength, truncate } from "./text.js";
 
 const UNDO_MS = 10000;
 

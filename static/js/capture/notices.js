@@ -5,9 +5,9 @@
 //
 // Returns {rejected, keepDraft, renderNotices}.
 
-import { newId } from "./outbox.js";
-import { el } from "./dom.js";
-import { cleanText } from "./capture-util.js";
+import { newId } from "../ids.js";
+import { el } from "../dom.js";
+import { cleanText } from "./text.js";
 
 export function setupNotices({ config, columns, categoryKeys, firstColumn, elements, editing, store, outbox, live, actions, ui }) {
   const { state } = ui;

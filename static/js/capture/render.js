@@ -3,9 +3,9 @@
 //
 // Draws the notices and the summary too (their modules say how). Returns {render, renderPresence, flash}.
 
-import { el } from "./dom.js";
-import { truncate } from "./capture-util.js";
-import { placeInOrder } from "./live.js";
+import { el } from "../dom.js";
+import { truncate } from "./text.js";
+import { placeInOrder } from "../live.js";
 
 export function setupRender({ columns, elements, editing, questions, statusEl, presenceEl, me, store, outbox, live,
   notices, summary, ui }) {

@@ -12,8 +12,8 @@
 // row the mutation is set aside and handed to the page (onReject, error "failed") to show with "Try again".
 // `view()` shows the statements with the queued mutations applied, so the page reacts at once.
 
-import { newId } from "./outbox.js";
-import { REFUSALS, RetryQueue } from "./retry-queue.js";
+import { newId } from "../ids.js";
+import { REFUSALS, RetryQueue } from "../retry-queue.js";
 
 const STRUCTURAL = new Set(["move", "merge", "unmerge", "delete", "restore"]);
 
