@@ -1,7 +1,7 @@
 // What every live page's connection shares (docs/protocol.md): the Socket.IO socket, its connection state
 // for the page, the page's callbacks, the browser's online/offline hints, and a periodic catch-up.
 //
-// RoomConnection (live.js: capture page, board) and PlenaryConnection (plenary-live.js: plenary, projector,
+// RoomConnection (live.js: capture page, board) and PlenaryConnection (plenary/plenary-connection.js: plenary, projector,
 // voting page) extend it. A subclass provides:
 //   _connected()    the socket (re)connected: join and catch up
 //   _incoming(c)    a `change` event arrived

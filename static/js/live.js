@@ -310,16 +310,3 @@ export function pageConfig(root) {
     maxMessageBytes: Number.parseInt(data.maxMessageBytes, 10) || undefined,
   };
 }
-
-/** A small "connection refused: log in" message with a link, built without innerHTML. */
-export function loginMessage(container, loginUrl, text = "Your session has ended, so the live connection was refused.") {
-  container.replaceChildren();
-  const p = document.createElement("p");
-  p.append(`${text} `);
-  const a = document.createElement("a");
-  a.href = loginUrl || `/login?next=${encodeURIComponent(window.location.pathname)}`;
-  a.textContent = "Log in again";
-  p.append(a, " to continue.");
-  container.append(p);
-  container.hidden = false;
-}

@@ -137,3 +137,58 @@ def test_a_change_too_large_to_send_is_refused_before_sending(login, live_server
     expect(notice.get_by_role("button", name="Copy text")).to_be_visible()
     assert [i["text"] for i in active(api_items(rapporteur, live_server, room), tag)] == [normal]
     assert sent and max(sent) < limit
+
+
+def test_a_statement_change_the_server_keeps_failing_on_is_set_aside_and_can_be_tried_again(login, live_server):
+    """The plenary's statement queue has the same bounded retries: a change that keeps failing is shown on
+    its statement with the moderator's wording (Try again, Discard) instead of being retried forever."""
+    tag = uuid.uuid4().hex[:6]
+    first, wording = f"Conclusion {tag}: as written first", f"Conclusion {tag}: the server fails on this wording"
+    _, page = login("moderator")
+    event_id = next(int(m.group(1)) for h in page.locator("a[href]").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))") if (m := re.fullmatch(r"/events/(\d+)", h)))
+    fail = {"on": True}
+
+    def relay(ws):
+        """Answer the statement mutations carrying `wording` with server_error; pass the rest."""
+        server = ws.connect_to_server()
+
+        def to_server(message):
+            ack = re.match(r"^42(\d+)\[", message) if isinstance(message, str) else None
+            if fail["on"] and ack and wording in message:
+                ws.send(f'43{ack.group(1)}' + json.dumps([{"ok": False, "error": "server_error",
+                                                            "message": "The server could not do this."}]))
+            else:
+                server.send(message)
+
+        ws.on_message(to_server)
+        server.on_message(lambda message: ws.send(message))
+
+    page.route_web_socket(re.compile(r".*/socket\.io/.*"), relay)
+    page.goto(live_server.url(f"/events/{event_id}/plenary"))
+    page.get_by_role("button", name="New statement in Conclusions").click()
+    form = page.locator("#statement-form")
+    form.locator("textarea[name=text]").fill(first)
+    form.locator("#statement-form-save").click()
+    statement = page.locator("li.statement").filter(has_text=tag)
+    expect(statement.locator(".statement-text")).to_have_text(first)
+
+    statement.locator(".statement-edit").click()
+    statement.locator(".statement-editor-text").fill(wording)
+    statement.locator(".statement-editor-text").press("Enter")
+
+    # A few retries with growing pauses (about 15 s), then it is set aside, with the moderator's words.
+    notice = statement.locator(".statement-notice")
+    expect(notice).to_contain_text("could not save", timeout=60_000)
+    expect(notice.locator(".notice-mine-text")).to_have_text(wording)
+    expect(notice.get_by_role("button", name="Discard")).to_be_visible()
+    expect(statement.locator(".statement-text")).to_have_text(first)
+    expect(page.locator("#save-status")).to_have_text("Saved")
+
+    fail["on"] = False
+    notice.get_by_role("button", name="Try again").click()
+    expect(statement.locator(".statement-text")).to_have_text(wording)
+    expect(page.locator("#save-status")).to_have_text("Saved")
+    expect(notice).to_be_hidden()
+    page.reload()
+    expect(page.locator("li.statement").filter(has_text=tag).locator(".statement-text")).to_have_text(wording)

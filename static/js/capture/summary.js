@@ -7,9 +7,9 @@
 // conflict, shown with both texts (kept in this browser across a reload) until the user chooses. Typing that
 // cannot be queued yet when the page goes (its predecessor is still unanswered) is kept as a draft.
 //
-// Adds to the page: renderSummary, summaryAcked, summaryRejected.
+// Returns {renderSummary, summaryAcked, summaryRejected}, or null where the page has no summary box.
 
-import { el } from "./capture-util.js";
+import { el } from "../dom.js";
 
 const PAUSE_MS = 800;
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]/g; // eslint-disable-line no-control-regex
@@ -21,10 +21,9 @@ export function cleanSummary(text) {
   return clean.trim() ? clean : "";
 }
 
-export function setupSummary(page) {
-  const { config, outbox, live, numberFormat } = page;
+export function setupSummary({ config, outbox, live, numberFormat, announce }) {
   const area = document.getElementById("summary-text");
-  if (!area) return;
+  if (!area) return null;
   const counter = document.getElementById("summary-count");
   const meta = document.getElementById("summary-meta");
   const errorEl = document.getElementById("summary-error");
@@ -157,7 +156,7 @@ export function setupSummary(page) {
       conflict = { message: answer.message || "Someone else changed the summary meanwhile.", theirs: { ...server },
         mine: area.value };
       keepConflict();
-      page.announce("Summary not saved: someone else changed it meanwhile. Both texts are shown.");
+      announce("Summary not saved: someone else changed it meanwhile. Both texts are shown.");
     } else {
       errorEl.textContent = `Summary not saved: ${answer.message || "the server refused it."} Your text is still in the box.`;
       errorEl.hidden = false;
@@ -183,10 +182,10 @@ export function setupSummary(page) {
     const select = () => {
       area.focus();
       area.select();
-      page.announce("Your text is selected: press Control+C to copy it.");
+      announce("Your text is selected: press Control+C to copy it.");
     };
     if (!navigator.clipboard || !window.isSecureContext) select();
-    else navigator.clipboard.writeText(text).then(() => page.announce("Text copied."), select);
+    else navigator.clipboard.writeText(text).then(() => announce("Text copied."), select);
   }
 
   let shownNotice = null;
@@ -243,5 +242,5 @@ export function setupSummary(page) {
     renderNotice();
   }
 
-  Object.assign(page, { renderSummary, summaryAcked, summaryRejected });
+  return { renderSummary, summaryAcked, summaryRejected };
 }

@@ -18,20 +18,12 @@
 //   onJoined()                     joined and caught up: queued mutations may be sent
 //   onDisconnect()                 the connection dropped
 
-import { applyVersioned } from "./live.js";
-import { LiveSocket } from "./live-socket.js";
-import { numbers } from "./statement-numbers.js";
+import { applyVersioned } from "../live.js";
+import { LiveSocket } from "../live-socket.js";
+import { numbers } from "../statement-numbers.js";
 
 const GAP_WAIT_MS = 1000;
 const JOIN_TIMEOUT_MS = 15000;
-
-/** A new element; text is only ever set with textContent. */
-export function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = text;
-  return node;
-}
 
 /** Plural helper: "1 dot", "3 dots". */
 export function count(n, word, plural = `${word}s`) {

@@ -1,26 +1,29 @@
 // The rapporteur's capture page: type items under each category; everything goes through the outbox, so it
 // works offline and after a reload. User text is only ever set with textContent / value.
 //
-// This module wires the page together. Its parts share one `page` object (the page's elements, its state,
-// and the functions each part adds to it):
-//   capture-render.js   draws the items, the save status and who else is here
-//   capture-actions.js  adding, editing, deleting (with undo) and moving items
-//   capture-input.js    the items' buttons, keyboard shortcuts, drag and drop
-//   capture-notices.js  changes the server refused, shown with the user's text
-//   capture-tabs.js     one tab per category on narrow screens
-//   capture-summary.js  the room's summary, typed beside the items
+// This module wires the page together. Each part gets what it uses, explicitly, and returns what it offers;
+// each depends only on the parts above it in this list (`ui`: what is shown, scheduleRender, announce,
+// activateTab; `store`: the items as shown, and send):
+//   tabs.js             one tab per category on narrow screens
+//   actions.js          adding, editing, deleting (with undo) and moving items
+//   notices.js          changes the server refused, shown with the user's text
+//   summary.js          the room's summary, typed beside the items
+//   render.js           draws the items (with their notices), the summary, the save status and who is here
+//   input.js            the items' buttons, keyboard shortcuts, drag and drop
 
-import { RoomConnection, pageConfig, loginMessage } from "./live.js";
+import { RoomConnection, batched, pageConfig } from "../live.js";
+import { MESSAGES, connectionMessage, loginMessage, showMessage } from "../connection-messages.js";
 import { Outbox, overlay } from "./outbox.js";
-import { el, truncate } from "./capture-util.js";
-import { setupRender } from "./capture-render.js";
-import { setupNotices } from "./capture-notices.js";
-import { setupActions } from "./capture-actions.js";
-import { setupInput } from "./capture-input.js";
-import { setupTabs } from "./capture-tabs.js";
-import { setupSummary } from "./capture-summary.js";
+import { el } from "../dom.js";
+import { truncate } from "./text.js";
+import { setupRender } from "./render.js";
+import { setupNotices } from "./notices.js";
+import { setupActions } from "./actions.js";
+import { setupInput } from "./input.js";
+import { setupTabs } from "./tabs.js";
+import { setupSummary } from "./summary.js";
 
-export { cleanText, textLength } from "./capture-util.js";
+export { cleanText, textLength } from "./text.js";
 
 const LOGIN_ENDED = "Your login has ended: new notes are kept in this browser, not sent yet.";
 
@@ -96,35 +99,26 @@ function start(root) {
   const categoryKeys = [...columns.keys()];
   let storageWarning = null;
 
-  const page = {
-    root,
-    config,
-    me,
-    maxLength: config.maxLength,
-    statusEl: document.getElementById("save-status"),
-    presenceEl: document.getElementById("presence-list"),
-    announcer: document.getElementById("announcer"),
-    toast: document.getElementById("undo-toast"),
-    toastMessage: document.getElementById("undo-message"),
-    undoButton: document.getElementById("undo-button"),
-    questions: [...document.querySelectorAll("#guiding-questions > li")].map((li) => li.textContent.trim()),
-    numberFormat: new Intl.NumberFormat(),
-    columns,
-    categoryKeys,
-    firstColumn: columns.get(categoryKeys[0]),
-    elements: new Map(), // item id -> li
-    editing: new Map(), // item id -> {base, original}
-    view: { items: new Map(), orders: new Map() }, // what is shown: the server's items with the outbox applied
-    focusAfterRender: null, // an item id or an element, focused after the next render
-    outbox: null,
-    live: null,
-    freshView,
-    send,
-    itemOf,
+  const elements = new Map(); // item id -> li
+  const editing = new Map(); // item id -> {base, original}
+  const numberFormat = new Intl.NumberFormat();
+  const announcer = document.getElementById("announcer");
+  let renderer = null; // made once the parts it draws are
+  const ui = {
+    state: {
+      view: { items: new Map(), orders: new Map() }, // what is shown: the server's items with the outbox applied
+      focusAfterRender: null, // an item id or an element, focused after the next render
+    },
+    scheduleRender: batched(() => renderer.render()),
+    /** Tell screen reader users (the live region repeats a text only if it changes). */
+    announce: (text) => {
+      announcer.textContent = announcer.textContent === text ? `${text}\u00a0` : text;
+    },
+    activateTab: setupTabs({ root, config, columns, categoryKeys }),
   };
-
-  setupRender(page);
-  setupNotices(page);
+  const parts = { root, config, columns, categoryKeys, firstColumn: columns.get(categoryKeys[0]), elements, editing, ui };
+  let notices = null;
+  let summary = null;
 
   // Connection and outbox -----------------------------------------------------------------------------
 
@@ -132,19 +126,19 @@ function start(root) {
     user: config.user,
     room: config.room,
     maxBytes: config.maxMessageBytes,
-    onChange: () => page.scheduleRender(),
+    onChange: () => ui.scheduleRender(),
     onAck: (entry, answer) => {
-      if (entry.op === "summary") page.summaryAcked(entry, answer);
+      if (entry.op === "summary") summary.summaryAcked(entry, answer);
       else if (answer.item && answer.item.room === config.room) live.acknowledge(answer.item);
     },
     onReject: (entry, answer, later) => {
-      if (entry.op === "summary") page.summaryRejected(entry, answer);
-      else page.rejected(entry, answer, later);
+      if (entry.op === "summary") summary.summaryRejected(entry, answer);
+      else notices.rejected(entry, answer, later);
     },
     onLoginRequired: () => {
       loginMessage(connectionEl, root.dataset.loginUrl, LOGIN_ENDED);
       live.socket.disconnect(); // no more attempts until the next login
-      page.scheduleRender();
+      ui.scheduleRender();
     },
     onStorageError: () => {
       if (storageWarning) return;
@@ -156,57 +150,43 @@ function start(root) {
       connectionEl.after(storageWarning);
     },
   });
-  page.outbox = outbox;
 
   const live = new RoomConnection({
     room: config.room,
     keepFor: config.user, // a reload with no network shows the room as last seen, not only the queued notes
-    onState: () => page.scheduleRender(),
+    onState: () => ui.scheduleRender(),
     onChange: (change, { live: isLive }) => {
       if (!isLive || change.op !== "create" || !change.item) return;
       const mine = outbox.entries.some((e) => e.item === change.item.id) || change.item.author === me;
       if (mine) return;
       const column = columns.get(change.item.category);
-      page.announce(`New in ${column ? column.name : change.item.category}${change.item.author ? ` from ${change.item.author}` : ""}: ${truncate(change.item.text)}`);
-      page.flash(change.item.id);
+      ui.announce(`New in ${column ? column.name : change.item.category}${change.item.author ? ` from ${change.item.author}` : ""}: ${truncate(change.item.text)}`);
+      renderer.flash(change.item.id);
     },
-    onPresence: (people) => page.renderPresence(people),
+    onPresence: (people) => renderer.renderPresence(people),
     onConnection: (state, detail) => connection(state, detail),
     onJoined: ({ canWrite }) => {
       if (!canWrite) {
-        showConnection("You can no longer write in this room, so new notes will not be saved. Ask the secretariat.");
+        showMessage(connectionEl, "You can no longer write in this room, so new notes will not be saved. Ask the secretariat.");
       }
       outbox.joinedRoom();
     },
     onDisconnect: () => outbox.disconnected(),
   });
-  page.live = live;
   if (live.socket) outbox.attach(live.socket);
 
   function connection(state, detail) {
-    if (state === "denied") {
-      // Refused for want of a login (logged out in another tab while this one was offline): what is queued
-      // stays in this browser, as for a login_required answer.
-      if (detail === "login required") loginMessage(connectionEl, root.dataset.loginUrl, LOGIN_ENDED);
-      else showConnection(detail || "You do not have access to this room.");
-    } else if (state === "error") {
-      showConnection(detail || "The live connection failed.");
-    } else if (state === "live") {
-      connectionEl.hidden = true;
-      connectionEl.replaceChildren();
-    }
-    page.scheduleRender();
-  }
-
-  function showConnection(text) {
-    connectionEl.replaceChildren(el("p", { text }));
-    connectionEl.hidden = false;
+    // Refused for want of a login (logged out in another tab while this one was offline): what is queued
+    // stays in this browser, as for a login_required answer. The page works offline: no "Reload".
+    connectionMessage(connectionEl, state, detail, { loginUrl: root.dataset.loginUrl, loginText: LOGIN_ENDED,
+      noAccess: MESSAGES.noAccess.room, failed: "The live connection failed." });
+    ui.scheduleRender();
   }
 
   /** The current view, computed now (enqueueing several mutations in a row needs each one's result). */
   function freshView() {
-    page.view = overlay(live.items, outbox.entries, { author: me, categories: categoryKeys });
-    return page.view;
+    ui.state.view = overlay(live.items, outbox.entries, { author: me, categories: categoryKeys });
+    return ui.state.view;
   }
 
   /** Queue a mutation on an item, based on the version the item will have after what is queued. */
@@ -223,11 +203,21 @@ function start(root) {
     return freshView().items.get(id);
   }
 
-  // The parts that act on items, then the first render ---------------------------------------------------
+  // The parts, each given the ones it uses, then the first render ----------------------------------------
 
-  setupActions(page);
-  setupInput(page);
-  setupTabs(page);
-  setupSummary(page);
-  page.render();
+  const store = { freshView, send, itemOf };
+  const actions = setupActions({
+    ...parts, store, maxLength: config.maxLength, numberFormat, toast: document.getElementById("undo-toast"),
+    toastMessage: document.getElementById("undo-message"), undoButton: document.getElementById("undo-button"),
+  });
+  notices = setupNotices({ ...parts, store, outbox, live, actions });
+  summary = setupSummary({ config, outbox, live, numberFormat, announce: ui.announce });
+  renderer = setupRender({
+    ...parts, store, outbox, live, notices, summary, me,
+    questions: [...document.querySelectorAll("#guiding-questions > li")].map((li) => li.textContent.trim()),
+    statusEl: document.getElementById("save-status"),
+    presenceEl: document.getElementById("presence-list"),
+  });
+  setupInput({ ...parts, store, actions });
+  renderer.render();
 }

@@ -1,12 +1,11 @@
 // On narrow screens the categories are tabs (one column shown at a time); on wide ones, side by side.
 // The active tab is kept per room for the browser session.
 //
-// Adds to the page: activateTab.
+// Returns activateTab(key, focusTab).
 
 const NARROW = "(max-width: 799.98px)";
 
-export function setupTabs(page) {
-  const { root, config, columns, categoryKeys } = page;
+export function setupTabs({ root, config, columns, categoryKeys }) {
   const narrow = window.matchMedia(NARROW);
   let activeCategory = sessionStorage.getItem(`facilitator.tab.${config.room}`) || categoryKeys[0];
   if (!columns.has(activeCategory)) activeCategory = categoryKeys[0];
@@ -37,7 +36,6 @@ export function setupTabs(page) {
     }
   }
 
-  page.activateTab = activateTab;
   root.classList.add("tabs-enabled");
   narrow.addEventListener("change", applyLayout);
   applyLayout();
@@ -62,4 +60,5 @@ export function setupTabs(page) {
     const section = event.target.closest && event.target.closest(".category-column");
     if (section && narrow.matches && section.dataset.category !== activeCategory) activateTab(section.dataset.category);
   });
+  return activateTab;
 }

@@ -1,8 +1,8 @@
 // The items' buttons, question selects, keyboard shortcuts and drag and drop, all delegated from the page's
 // root element (items come and go as the room changes). The shortcuts are listed in the page's help text.
 
-export function setupInput(page) {
-  const { root, columns, elements, editing, send, itemOf } = page;
+export function setupInput({ root, columns, elements, editing, store, actions }) {
+  const { send, itemOf } = store;
 
   // Buttons and selects -----------------------------------------------------------------------------
 
@@ -17,17 +17,17 @@ export function setupInput(page) {
       const item = itemOf(id);
       if (item) send({ op: "edit", item: id, key_point: !item.key_point });
     } else if (button.classList.contains("item-edit")) {
-      page.startEdit(id);
+      actions.startEdit(id);
     } else if (button.classList.contains("item-save")) {
-      page.saveEdit(id);
+      actions.saveEdit(id);
     } else if (button.classList.contains("item-cancel")) {
-      page.cancelEdit(id);
+      actions.cancelEdit(id);
     } else if (button.classList.contains("item-delete")) {
-      page.deleteItem(id);
+      actions.deleteItem(id);
     } else if (button.classList.contains("item-up")) {
-      page.moveBy(id, -1);
+      actions.moveBy(id, -1);
     } else if (button.classList.contains("item-down")) {
-      page.moveBy(id, 1);
+      actions.moveBy(id, 1);
     }
   });
 
@@ -50,17 +50,17 @@ export function setupInput(page) {
     if (event.target.classList.contains("item-edit-text")) {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
-        page.saveEdit(id);
+        actions.saveEdit(id);
       } else if (event.key === "Escape") {
         event.preventDefault();
-        page.cancelEdit(id);
+        actions.cancelEdit(id);
       }
       return;
     }
     if (event.target.matches("textarea, select, input")) return;
     if (event.altKey && !event.ctrlKey && !event.metaKey) {
-      const moves = { ArrowUp: () => page.moveBy(id, -1), ArrowDown: () => page.moveBy(id, 1),
-        ArrowLeft: () => page.moveToCategory(id, -1), ArrowRight: () => page.moveToCategory(id, 1) };
+      const moves = { ArrowUp: () => actions.moveBy(id, -1), ArrowDown: () => actions.moveBy(id, 1),
+        ArrowLeft: () => actions.moveToCategory(id, -1), ArrowRight: () => actions.moveToCategory(id, 1) };
       if (moves[event.key]) {
         event.preventDefault();
         moves[event.key]();
@@ -70,10 +70,10 @@ export function setupInput(page) {
     if (event.target !== li || event.ctrlKey || event.metaKey) return;
     if (event.key === "Enter" || event.key === "F2") {
       event.preventDefault();
-      page.startEdit(id);
+      actions.startEdit(id);
     } else if (event.key === "Delete") {
       event.preventDefault();
-      page.deleteItem(id);
+      actions.deleteItem(id);
     } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       const sibling = event.key === "ArrowDown" ? li.nextElementSibling : li.previousElementSibling;
       if (sibling) {
@@ -139,7 +139,7 @@ export function setupInput(page) {
     const { index } = dropIndex(column, event.clientY);
     const id = dragId;
     clearDropMarks();
-    page.moveTo(id, column.key, index);
+    actions.moveTo(id, column.key, index);
   });
 
   root.addEventListener("dragend", () => {

@@ -2,9 +2,11 @@
 // brief highlight; while voting is open, the join code, link and QR code, and the dots per statement as
 // bars with their numbers. Read-only. User text is only ever set with textContent.
 
-import { batched, loginMessage, placeInOrder } from "./live.js";
-import { connectionIndicator, fullScreenButton } from "./big-screen.js";
-import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
+import { batched, placeInOrder } from "../live.js";
+import { fullScreenButton } from "../big-screen.js";
+import { connectionIndicator, connectionMessage, showMessage } from "../connection-messages.js";
+import { el } from "../dom.js";
+import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-connection.js";
 
 const HIGHLIGHT_MS = 4000;
 
@@ -146,14 +148,7 @@ function start(root) {
 
   function showConnection(state, detail) {
     indicate(state);
-    if (state === "denied" && detail === "login required") loginMessage(messageEl, root.dataset.loginUrl);
-    else if (state === "denied" || state === "error") {
-      messageEl.replaceChildren(el("p", "", detail || "The live connection failed. Reload the page."));
-      messageEl.hidden = false;
-    } else if (state === "live") {
-      messageEl.hidden = true;
-      messageEl.replaceChildren();
-    }
+    connectionMessage(messageEl, state, detail, { loginUrl: root.dataset.loginUrl });
   }
 
   sortButton.addEventListener("click", () => {
@@ -162,8 +157,5 @@ function start(root) {
     render();
   });
 
-  fullScreenButton(document.getElementById("fullscreen-button"), root, (text) => {
-    messageEl.replaceChildren(el("p", "", text));
-    messageEl.hidden = false;
-  });
+  fullScreenButton(document.getElementById("fullscreen-button"), root, (text) => showMessage(messageEl, text));
 }

@@ -1,19 +1,14 @@
 // The projector board (and the participants' read-only board): items appear live, newest in view, and the
 // room's summary beside them when a moderator chose to show it. User text is only ever set with textContent.
 
-import { RoomConnection, batched, pageConfig, placeInOrder, loginMessage } from "./live.js";
-import { connectionIndicator, fullScreenButton } from "./big-screen.js";
-import { newId } from "./outbox.js";
+import { RoomConnection, batched, pageConfig, placeInOrder } from "../live.js";
+import { fullScreenButton } from "../big-screen.js";
+import { MESSAGES, connectionIndicator, connectionMessage, showMessage as show } from "../connection-messages.js";
+import { el } from "../dom.js";
+import { newId } from "../ids.js";
 import { renderSummary } from "./summary-text.js";
 
 const HIGHLIGHT_MS = 4000;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const root = document.getElementById("board");
 if (root) start(root);
@@ -159,25 +154,16 @@ function start(root) {
 
   function showConnection(state, detail) {
     indicate(state);
-    if (state === "denied") {
-      if (detail === "login required") {
-        if (isPublic) showMessage("This board link has expired in this browser. Open the short link again.");
-        else loginMessage(messageEl, root.dataset.loginUrl);
-      } else {
-        showMessage(detail || "You do not have access to this board.");
-      }
-    } else if (state === "error") {
-      showMessage(detail || "The live connection failed. Reload the page.");
-    } else if (state === "live") {
-      messageEl.hidden = true;
-      messageEl.replaceChildren();
-    }
+    connectionMessage(messageEl, state, detail, {
+      loginUrl: root.dataset.loginUrl,
+      loginRequired: isPublic ? "This board link has expired in this browser. Open the short link again." : null,
+      noAccess: MESSAGES.noAccess.board,
+    });
     schedule(); // the summary's toggle is enabled while live
   }
 
   function showMessage(text) {
-    messageEl.replaceChildren(el("p", "", text));
-    messageEl.hidden = false;
+    show(messageEl, text);
   }
 
   fullScreenButton(document.getElementById("fullscreen-button"), root, showMessage);

@@ -12,40 +12,24 @@
 // `overlay()` applies the queued mutations on top of the server's items, which is what the page shows:
 // a new item appears at once (marked pending), also after a reload, since the outbox is read back on load.
 
-const ACK_TIMEOUT_MS = 10000;
-const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
-const REFUSALS = new Set(["conflict", "invalid", "not_found", "forbidden"]);
-const MAX_FAILURES = 5; // failures in a row of one mutation before it is handed to the page
+import { newId } from "../ids.js";
+import { REFUSALS, RetryQueue } from "../retry-queue.js";
+
 const MAX_BYTES = 64 * 1024;
 const FIELDS = ["room", "op", "mutation_id", "item", "base_version", "text", "category", "position", "key_point", "question"];
 
-export function newId() {
-  if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
-  // crypto.randomUUID needs a secure context (https or localhost); fall back to getRandomValues.
-  const bytes = window.crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-export class Outbox {
+export class Outbox extends RetryQueue {
   constructor({ user, room, maxBytes, onChange, onAck, onReject, onStorageError, onLoginRequired } = {}) {
+    super("outbox", { onChange, onAck, onReject, onStorageError, onLoginRequired });
     this.room = room;
     this.maxBytes = maxBytes || MAX_BYTES;
     this.key = `facilitator.outbox.${user}.${room}`;
-    this.callbacks = { onChange, onAck, onReject, onStorageError, onLoginRequired };
     this.entries = this._load();
     // Mutations that may have reached the server: every one sent by this page, and all it found stored (a
     // page before a reload, or another tab, may have sent them). Only the others may still be replaced.
     this.maybeSent = new Set(this.entries.map((e) => e.mutation_id));
     this.socket = null;
     this.joined = false; // the room is joined and caught up: sending is allowed
-    this.sending = null; // mutation_id of the mutation waiting for its answer
-    this.attempts = 0;
-    this.failures = { id: null, count: 0 }; // failures in a row of the mutation at the head
-    this._retryTimer = null;
-    this._generation = 0;
     window.addEventListener("storage", (event) => {
       // Another tab of the same user and room changed the outbox: take its list (resends are harmless).
       if (event.key !== this.key) return;
@@ -56,10 +40,6 @@ export class Outbox {
     });
   }
 
-  get size() {
-    return this.entries.length;
-  }
-
   /** Called by the page: the socket to send on. */
   attach(socket) {
     this.socket = socket;
@@ -68,23 +48,13 @@ export class Outbox {
   /** The join and catch-up are done: resend everything, in order. */
   joinedRoom() {
     this.joined = true;
-    this.attempts = 0;
-    clearTimeout(this._retryTimer);
-    this._retryTimer = null;
-    this._generation++;
-    this.sending = null;
-    this._changed();
-    this.pump();
+    this._resume();
   }
 
   /** The connection dropped: stop; what was in flight stays queued and is resent after the next join. */
   disconnected() {
     this.joined = false;
-    this._generation++;
-    this.sending = null;
-    clearTimeout(this._retryTimer);
-    this._retryTimer = null;
-    this._changed();
+    this._stop();
   }
 
   /** Queue a mutation: saved first, then sent (when connected). Returns the stored mutation. */
@@ -109,7 +79,7 @@ export class Outbox {
 
   /** Send the first queued mutation, if allowed and nothing is in flight. */
   pump() {
-    if (this.sending || !this.joined || !this.socket || !this.socket.connected || this._retryTimer) return;
+    if (!this._canSend(this.socket, this.joined)) return;
     const entry = this.entries[0];
     if (!entry) return;
     const bytes = messageBytes(entry);
@@ -119,16 +89,8 @@ export class Outbox {
         message: `This change is too large to send (${kb(bytes)}; the limit is ${kb(this.maxBytes)}). Copy the text and split it.` });
       return;
     }
-    const generation = this._generation;
-    this.sending = entry.mutation_id;
     this.maybeSent.add(entry.mutation_id);
-    this.socket.timeout(ACK_TIMEOUT_MS).emit("mutate", entry, (err, answer) => {
-      if (generation !== this._generation) return; // disconnected meanwhile: the rejoin resends it
-      this.sending = null;
-      if (err || !answer || typeof answer !== "object") {
-        this._failedAgain(entry); // no answer in time, though still connected
-        return;
-      }
+    this._emit(this.socket, "mutate", entry, entry, (answer) => {
       if (answer.ok === true) {
         this.attempts = 0;
         this._remove([entry.mutation_id]);
@@ -145,7 +107,7 @@ export class Outbox {
         this._retryLater(); // sent too fast: not this mutation's fault
         return;
       } else {
-        this._failedAgain(entry); // server_error (nothing was saved) or an unknown answer
+        this._failedAgain(entry, entry.mutation_id); // server_error (nothing was saved) or an unknown answer
         return;
       }
       this._changed();
@@ -178,30 +140,6 @@ export class Outbox {
     this.pump();
   }
 
-  /** `entry` failed (a server error, or no answer while connected): retry later, or give up after
-   *  MAX_FAILURES in a row, so that it cannot hold up the mutations behind it. */
-  _failedAgain(entry) {
-    if (this.failures.id !== entry.mutation_id) this.failures = { id: entry.mutation_id, count: 0 };
-    this.failures.count += 1;
-    if (this.failures.count < MAX_FAILURES) {
-      this._retryLater();
-      return;
-    }
-    this._giveUp(entry, { ok: false, error: "failed",
-      message: `The server could not save this change (${MAX_FAILURES} tries). Try again, or copy the text.` });
-  }
-
-  _retryLater() {
-    const delay = BACKOFF_MS[Math.min(this.attempts, BACKOFF_MS.length - 1)];
-    this.attempts += 1;
-    clearTimeout(this._retryTimer);
-    this._retryTimer = setTimeout(() => {
-      this._retryTimer = null;
-      this.pump();
-    }, delay);
-    this._changed();
-  }
-
   _remove(ids) {
     const gone = new Set(ids);
     this.entries = this.entries.filter((e) => !gone.has(e.mutation_id));
@@ -224,20 +162,6 @@ export class Outbox {
       else window.localStorage.removeItem(this.key);
     } catch (error) {
       this._call("onStorageError", error);
-    }
-  }
-
-  _changed() {
-    this._call("onChange", this);
-  }
-
-  _call(name, ...args) {
-    const fn = this.callbacks[name];
-    if (typeof fn !== "function") return;
-    try {
-      fn(...args);
-    } catch (error) {
-      console.error(`facilitator: outbox ${name} failed`, error); // eslint-disable-line no-console
     }
   }
 }

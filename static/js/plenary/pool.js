@@ -1,8 +1,8 @@
 // The plenary page's pool: every room's items, by category, then workshop (rounds merged) or session, with filters
 // and a selection for merging. Elements are kept per item id, so ticks and focus survive live updates.
 
-import { placeInOrder } from "./live.js";
-import { el } from "./plenary-live.js";
+import { placeInOrder } from "../live.js";
+import { el } from "../dom.js";
 
 export class Pool {
   constructor({ root, connection, canModerate, rooms, sectionName, onSelection }) {

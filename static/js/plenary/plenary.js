@@ -1,13 +1,15 @@
 // The plenary page: every room's items on one side, the statements the moderators merge them into on the
 // other, live (docs/protocol.md, "The plenary"). User text is only ever set with textContent or value.
 
-import { batched, loginMessage } from "./live.js";
-import { newId } from "./outbox.js";
-import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
-import { StatementQueue } from "./plenary-queue.js";
-import { Pool } from "./plenary-pool.js";
-import { StatementList } from "./plenary-statements.js";
-import { Toast, setupSuggestions, setupVotingForms, showTally } from "./plenary-panels.js";
+import { batched } from "../live.js";
+import { MESSAGES, connectionMessage } from "../connection-messages.js";
+import { newId } from "../ids.js";
+import { el } from "../dom.js";
+import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-connection.js";
+import { StatementQueue } from "./queue.js";
+import { Pool } from "./pool.js";
+import { StatementList } from "./statements.js";
+import { Toast, setupSuggestions, setupVotingForms, showTally } from "./panels.js";
 
 const root = document.getElementById("plenary");
 if (root) start(root);
@@ -94,20 +96,7 @@ function start(root) {
   }
 
   function showConnection(state, detail) {
-    if (state === "denied") {
-      if (detail === "login required") loginMessage(messageEl, root.dataset.loginUrl);
-      else showMessage(detail || "You do not have access to this plenary.");
-    } else if (state === "error") {
-      showMessage(detail || "The live connection failed. Reload the page.");
-    } else if (state === "live") {
-      messageEl.hidden = true;
-      messageEl.replaceChildren();
-    }
-  }
-
-  function showMessage(text) {
-    messageEl.replaceChildren(el("p", "", text));
-    messageEl.hidden = false;
+    connectionMessage(messageEl, state, detail, { loginUrl: root.dataset.loginUrl, noAccess: MESSAGES.noAccess.plenary });
   }
 
   // Answers to the moderator's own mutations ---------------------------------------------------------
@@ -133,14 +122,21 @@ function start(root) {
       showFormError(`Not saved: ${message}`);
       return;
     }
-    if (answer.error === "conflict" && entry.op === "edit") {
-      const wording = ["text", "details"].filter((key) => typeof entry.fields[key] === "string");
-      const mine = wording.length ? Object.fromEntries(wording.map((key) => [key, entry.fields[key]])) : null;
-      statements.showConflict(entry.statement, `${message} The current wording is shown above.`, mine);
+    if (answer.error === "failed") {
+      // Set aside after failing again and again: shown with the moderator's wording and "Try again".
+      statements.showConflict(entry.statement, `Not saved (${entry.op}): ${message}`, wordingOf(entry), entry);
+    } else if (answer.error === "conflict" && entry.op === "edit") {
+      statements.showConflict(entry.statement, `${message} The current wording is shown above.`, wordingOf(entry));
     } else {
       statements.showConflict(entry.statement, `Not saved (${entry.op}): ${message}`, null);
     }
     announce(`Not saved: ${message}`);
+  }
+
+  /** The moderator's own wording in a statement mutation ({text, details}), or null. */
+  function wordingOf(entry) {
+    const wording = ["text", "details"].filter((key) => typeof entry.fields[key] === "string");
+    return wording.length ? Object.fromEntries(wording.map((key) => [key, entry.fields[key]])) : null;
   }
 
   // Selection, "Merge into new statement" and "Add to statement…" ------------------------------------

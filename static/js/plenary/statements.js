@@ -2,9 +2,10 @@
 // Alt+Arrow keys, drag and drop), deleting, their source items (with "Unmerge") and their dots.
 // Elements are kept per statement id, so an open editor, a notice and focus survive live updates.
 
-import { placeInOrder } from "./live.js";
-import { el, count } from "./plenary-live.js";
-import { enableDragAndDrop } from "./plenary-drag.js";
+import { placeInOrder } from "../live.js";
+import { el } from "../dom.js";
+import { count } from "./plenary-connection.js";
+import { enableDragAndDrop } from "./drag.js";
 
 export class StatementList {
   constructor({ root, queue, canModerate, sections, pool, announce, onDelete }) {
@@ -74,8 +75,10 @@ export class StatementList {
     return out;
   }
 
-  showConflict(statementId, message, mine) {
-    this.notices.set(statementId, { message, mine });
+  /** A notice on the statement: `mine`, the moderator's unsaved wording ({text, details}) or null; `retry`, a
+   *  mutation the queue set aside, offered with "Try again". */
+  showConflict(statementId, message, mine, retry = null) {
+    this.notices.set(statementId, { message, mine, retry });
     const li = this.elements.get(statementId);
     const s = this.view.get(statementId);
     if (li && s) this._notice(li, s);
@@ -188,7 +191,7 @@ export class StatementList {
       box.replaceChildren();
       return;
     }
-    const shown = notice.message + JSON.stringify(notice.mine);
+    const shown = notice.message + JSON.stringify(notice.mine) + Boolean(notice.retry);
     if (box.dataset.shown === shown) return;
     box.dataset.shown = shown;
     box.className = "statement-notice notice";
@@ -201,12 +204,18 @@ export class StatementList {
       box.append(p);
     }
     const actions = el("div", "actions");
-    if (notice.mine) {
+    if (notice.retry) {
+      const again = el("button", "button button-small notice-retry", "Try again");
+      again.type = "button";
+      actions.append(again);
+    } else if (notice.mine) {
       const again = el("button", "button button-small notice-apply", "Apply mine again");
       again.type = "button";
       actions.append(again);
     }
-    const dismiss = el("button", "button button-small button-secondary notice-dismiss", notice.mine ? "Keep theirs" : "Dismiss");
+    let dismissLabel = notice.mine ? "Keep theirs" : "Dismiss";
+    if (notice.retry) dismissLabel = notice.mine ? "Discard" : "Dismiss";
+    const dismiss = el("button", "button button-small button-secondary notice-dismiss", dismissLabel);
     dismiss.type = "button";
     actions.append(dismiss);
     box.append(actions);
@@ -237,6 +246,12 @@ export class StatementList {
         const notice = this.notices.get(s.id);
         this.notices.delete(s.id);
         this.queue.enqueue("edit", s.id, notice.mine, s.version);
+        this._notice(li, s);
+        li.focus();
+      } else if (button.classList.contains("notice-retry")) {
+        const notice = this.notices.get(s.id);
+        this.notices.delete(s.id);
+        this.queue.retry(notice.retry);
         this._notice(li, s);
         li.focus();
       } else if (button.classList.contains("notice-dismiss")) {

@@ -1,6 +1,7 @@
 // The plenary page's side panels: suggestions of similar items, the voting status, and the undo toast.
 
-import { el, count } from "./plenary-live.js";
+import { el } from "../dom.js";
+import { count } from "./plenary-connection.js";
 
 /** "Find similar items": groups of unmerged items from different rooms, to merge or dismiss. */
 export function setupSuggestions({ connection, event, pool, onMerge, announce }) {

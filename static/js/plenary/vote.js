@@ -2,9 +2,11 @@
 // Every dot is a `vote` with a UUID made here; a vote that gets no answer in time (or is cut off by a lost
 // connection) is sent again with the same UUID, which the server counts once. User text: textContent only.
 
-import { batched, placeInOrder } from "./live.js";
-import { newId } from "./outbox.js";
-import { PlenaryConnection, el, count, orderStatements, readSections } from "./plenary-live.js";
+import { batched, placeInOrder } from "../live.js";
+import { newId } from "../ids.js";
+import { el } from "../dom.js";
+import { connectionLabel } from "../connection-messages.js";
+import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-connection.js";
 
 const ACK_TIMEOUT_MS = 8000;
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
@@ -257,10 +259,9 @@ function start(root) {
 
   function showConnection(state) {
     if (state === "live") everLive = true;
-    const labels = { connecting: everLive ? "Reconnecting…" : "Connecting…", live: "Live", offline: "Offline: reconnecting…",
-      denied: "Not connected", error: "Not connected" };
+    const label = state === "offline" ? "Offline: reconnecting…" : connectionLabel(state, everLive);
     connectionEl.dataset.state = state;
-    connectionEl.textContent = pending.length && state !== "live" ? `${labels[state]} (${count(pending.length, "dot")} waiting)` : labels[state];
+    connectionEl.textContent = pending.length && state !== "live" ? `${label} (${count(pending.length, "dot")} waiting)` : label;
     if (state === "denied") {
       messageEl.replaceChildren();
       const p = el("p", "", "This page needs the event's code again. ");

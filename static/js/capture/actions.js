@@ -1,18 +1,17 @@
 // What the rapporteur does to items: add one (Enter in a category's box), edit, delete (with undo) and move.
-// Every change is queued with `page.send`, so it shows at once and is saved when the server answers.
+// Every change is queued with `store.send`, so it shows at once and is saved when the server answers.
 //
-// Adds to the page: updateCounter, startEdit, saveEdit, cancelEdit, editedAway, deleteItem, moveBy,
-// moveToCategory, moveTo.
+// Returns {updateCounter, startEdit, saveEdit, cancelEdit, deleteItem, moveBy, moveToCategory, moveTo}.
 
-import { newId } from "./outbox.js";
-import { cleanText, textLength, truncate } from "./capture-util.js";
+import { newId } from "../ids.js";
+import { cleanText, textLength, truncate } from "./text.js";
 
 const UNDO_MS = 10000;
 
-export function setupActions(page) {
-  const { root, columns, categoryKeys, firstColumn, elements, editing, maxLength, numberFormat } = page;
-  const { toast, toastMessage, undoButton } = page;
-  const { send, itemOf } = page;
+export function setupActions({ root, columns, categoryKeys, firstColumn, elements, editing, maxLength, numberFormat,
+  toast, toastMessage, undoButton, store, ui }) {
+  const { send, itemOf } = store;
+  const { state } = ui;
   let undo = null; // {id, timer}
 
   // Adding ------------------------------------------------------------------------------------------
@@ -46,7 +45,7 @@ export function setupActions(page) {
     const n = textLength(text);
     if (n > maxLength) {
       setFieldError(column.input, column.error, tooLong(n), "length");
-      page.announce(tooLong(n));
+      ui.announce(tooLong(n));
       return;
     }
     setFieldError(column.input, column.error, "");
@@ -93,7 +92,7 @@ export function setupActions(page) {
     li.querySelector(".item-text").hidden = true;
     li.classList.add("editing");
     li.draggable = false;
-    page.activateTab(li.dataset.category);
+    ui.activateTab(li.dataset.category);
     area.focus();
     area.setSelectionRange(area.value.length, area.value.length);
   }
@@ -133,29 +132,14 @@ export function setupActions(page) {
       const changedMeanwhile = item.text !== state.original;
       send({ op: "edit", item: id, text }, changedMeanwhile ? state.base : undefined);
     }
-    page.focusAfterRender = id;
-    page.scheduleRender();
+    state.focusAfterRender = id;
+    ui.scheduleRender();
   }
 
   function cancelEdit(id) {
     endEdit(id);
-    page.focusAfterRender = id;
-    page.scheduleRender();
-  }
-
-  /** The item being edited went away (deleted elsewhere): keep the draft as a notice. */
-  function editedAway(id, li) {
-    const draft = cleanText(li.querySelector(".item-edit-text").value);
-    const category = li.dataset.category;
-    editing.delete(id);
-    if (!draft) return;
-    page.addNotice({
-      error: "not_found",
-      message: "The item you were editing was deleted or moved away meanwhile.",
-      itemId: id,
-      category,
-      mutations: [{ op: "edit", item: id, text: draft, category }],
-    });
+    state.focusAfterRender = id;
+    ui.scheduleRender();
   }
 
   // Deleting, with undo -----------------------------------------------------------------------------
@@ -163,14 +147,14 @@ export function setupActions(page) {
   function deleteItem(id) {
     const item = itemOf(id);
     if (!item || item.state !== "active") return;
-    const ids = page.view.orders.get(item.category) || [];
+    const ids = state.view.orders.get(item.category) || [];
     const index = ids.indexOf(id);
     const neighbour = ids[index + 1] || ids[index - 1];
     if (editing.has(id)) endEdit(id);
     send({ op: "delete", item: id });
-    page.focusAfterRender = neighbour ? neighbour : columns.get(item.category)?.input || null;
+    state.focusAfterRender = neighbour ? neighbour : columns.get(item.category)?.input || null;
     showUndo(id, item.text);
-    page.scheduleRender();
+    ui.scheduleRender();
   }
 
   function showUndo(id, text) {
@@ -179,7 +163,7 @@ export function setupActions(page) {
     toast.hidden = false;
     undo = { id, timer: null };
     armUndoTimer();
-    page.announce("Item deleted. To undo, press Control+Z or use the Undo button at the bottom of the page.");
+    ui.announce("Item deleted. To undo, press Control+Z or use the Undo button at the bottom of the page.");
   }
 
   function armUndoTimer() {
@@ -206,9 +190,9 @@ export function setupActions(page) {
     const item = itemOf(id);
     if (!item || item.state !== "deleted") return;
     send({ op: "restore", item: id });
-    page.focusAfterRender = id;
-    page.announce("Item restored.");
-    page.scheduleRender();
+    state.focusAfterRender = id;
+    ui.announce("Item restored.");
+    ui.scheduleRender();
   }
 
   undoButton.addEventListener("click", undoDelete);
@@ -226,14 +210,14 @@ export function setupActions(page) {
   function moveBy(id, delta) {
     const item = itemOf(id);
     if (!item || item.state !== "active") return;
-    const ids = page.view.orders.get(item.category) || [];
+    const ids = state.view.orders.get(item.category) || [];
     const from = ids.indexOf(id);
     const to = from + delta;
     if (from < 0 || to < 0 || to >= ids.length) return;
     send({ op: "move", item: id, category: item.category, position: to });
-    page.focusAfterRender = id;
-    page.announce(`Moved to position ${to + 1} of ${ids.length}.`);
-    page.scheduleRender();
+    state.focusAfterRender = id;
+    ui.announce(`Moved to position ${to + 1} of ${ids.length}.`);
+    ui.scheduleRender();
   }
 
   function moveToCategory(id, direction) {
@@ -242,22 +226,22 @@ export function setupActions(page) {
     const target = categoryKeys[categoryKeys.indexOf(item.category) + direction];
     if (!target) return;
     send({ op: "move", item: id, category: target });
-    page.focusAfterRender = id;
-    page.announce(`Moved to ${columns.get(target).name}.`);
-    page.scheduleRender();
+    state.focusAfterRender = id;
+    ui.announce(`Moved to ${columns.get(target).name}.`);
+    ui.scheduleRender();
   }
 
   function moveTo(id, category, position) {
     const item = itemOf(id);
     if (!item || item.state !== "active") return;
-    const orders = page.view.orders;
+    const orders = state.view.orders;
     const siblings = (orders.get(category) || []).filter((each) => each !== id);
     const at = Math.min(position, siblings.length);
     if (item.category === category && (orders.get(category) || []).indexOf(id) === at) return;
     send({ op: "move", item: id, category, position: at });
-    page.focusAfterRender = id;
-    page.scheduleRender();
+    state.focusAfterRender = id;
+    ui.scheduleRender();
   }
 
-  Object.assign(page, { updateCounter, startEdit, saveEdit, cancelEdit, editedAway, deleteItem, moveBy, moveToCategory, moveTo });
+  return { updateCounter, startEdit, saveEdit, cancelEdit, deleteItem, moveBy, moveToCategory, moveTo };
 }

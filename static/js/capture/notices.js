@@ -3,13 +3,14 @@
 // with the user's own text, a way to copy it, and a way to apply it again, edit it, try again or put it back
 // in the box. They are kept in localStorage, so a reload does not lose the user's words.
 //
-// Adds to the page: addNotice, rejected, renderNotices.
+// Returns {rejected, keepDraft, renderNotices}.
 
-import { newId } from "./outbox.js";
-import { el } from "./capture-util.js";
+import { newId } from "../ids.js";
+import { el } from "../dom.js";
+import { cleanText } from "./text.js";
 
-export function setupNotices(page) {
-  const { config, columns, categoryKeys, firstColumn, elements } = page;
+export function setupNotices({ config, columns, categoryKeys, firstColumn, elements, editing, store, outbox, live, actions, ui }) {
+  const { state } = ui;
   const noticeElements = new Map(); // notice key -> element
   const noticesKey = `facilitator.notices.${config.user}.${config.room}`;
   let notices = loadNotices();
@@ -35,7 +36,7 @@ export function setupNotices(page) {
   function addNotice(notice) {
     notices.push({ key: newId(), at: Date.now(), ...notice });
     saveNotices();
-    page.scheduleRender();
+    ui.scheduleRender();
   }
 
   function removeNotice(key) {
@@ -45,15 +46,15 @@ export function setupNotices(page) {
     const hadFocus = node && node.contains(document.activeElement);
     if (node) node.remove();
     noticeElements.delete(key);
-    page.scheduleRender();
+    ui.scheduleRender();
     return hadFocus;
   }
 
   /** The outbox's refusal of `entry` (and of the `later` mutations of the same item, built on it). */
   function rejected(entry, answer, later) {
     const current = answer.item && answer.item.room === config.room ? answer.item : null;
-    if (current && entry.op !== "create") page.live.acknowledge(current);
-    const known = page.view.items.get(entry.item);
+    if (current && entry.op !== "create") live.acknowledge(current);
+    const known = state.view.items.get(entry.item);
     const defaults = {
       conflict: "This item was changed by someone else meanwhile. Nothing was overwritten.",
       invalid: "The server refused this change.",
@@ -70,7 +71,22 @@ export function setupNotices(page) {
       category: (known && known.category) || entry.category || (current && current.category) || categoryKeys[0],
       mutations: [entry, ...later],
     });
-    page.announce(`Not saved: ${message}`);
+    ui.announce(`Not saved: ${message}`);
+  }
+
+  /** The item being edited went away (deleted elsewhere): keep the draft as a notice. */
+  function keepDraft(id, li) {
+    const draft = cleanText(li.querySelector(".item-edit-text").value);
+    const category = li.dataset.category;
+    editing.delete(id);
+    if (!draft) return;
+    addNotice({
+      error: "not_found",
+      message: "The item you were editing was deleted or moved away meanwhile.",
+      itemId: id,
+      category,
+      mutations: [{ op: "edit", item: id, text: draft, category }],
+    });
   }
 
   /** The user's side of a refused change: their text (if any) and what else they changed. */
@@ -90,7 +106,7 @@ export function setupNotices(page) {
   }
 
   function applyAgain(notice) {
-    const item = page.itemOf(notice.itemId);
+    const item = store.itemOf(notice.itemId);
     if (!item) return;
     for (const m of notice.mutations) {
       const fresh = { op: m.op, item: m.item };
@@ -99,16 +115,16 @@ export function setupNotices(page) {
         Object.assign(fresh, { op: "edit" });
         delete fresh.position;
       }
-      page.send(fresh);
+      store.send(fresh);
     }
-    page.focusAfterRender = notice.itemId;
+    state.focusAfterRender = notice.itemId;
   }
 
   /** "Try again": the same mutations once more (same ids: one the server did save meanwhile is not
    *  applied twice), at the end of the queue. */
   function tryAgain(notice) {
-    for (const m of notice.mutations) page.outbox.enqueue(m);
-    page.focusAfterRender = notice.itemId;
+    for (const m of notice.mutations) outbox.enqueue(m);
+    state.focusAfterRender = notice.itemId;
   }
 
   /** "Copy text": to the clipboard; where the browser does not allow that, select it for Ctrl+C. */
@@ -119,27 +135,27 @@ export function setupNotices(page) {
       range.selectNodeContents(shown);
       window.getSelection().removeAllRanges();
       window.getSelection().addRange(range);
-      page.announce("The text is selected: press Control+C to copy it.");
+      ui.announce("The text is selected: press Control+C to copy it.");
     };
     if (!navigator.clipboard || !window.isSecureContext) {
       select();
       return;
     }
-    navigator.clipboard.writeText(text).then(() => page.announce("Text copied."), select);
+    navigator.clipboard.writeText(text).then(() => ui.announce("Text copied."), select);
   }
 
   function putBack(notice, text) {
     const column = columns.get(notice.category) || firstColumn;
-    page.activateTab(column.key);
+    ui.activateTab(column.key);
     const current = column.input.value.trim();
     column.input.value = current ? `${column.input.value.replace(/\s+$/, "")}\n${text}` : text;
-    page.updateCounter(column);
+    actions.updateCounter(column);
     column.input.focus();
   }
 
   function noticeElement(notice) {
     const { text, parts } = mine(notice);
-    const item = page.view.items.get(notice.itemId);
+    const item = state.view.items.get(notice.itemId);
     const onItem = item && item.state === "active";
     const messageId = `notice-${notice.key}`;
     const node = el("div", { className: `notice notice-${notice.error}`, role: "group", "aria-labelledby": messageId, "data-notice": notice.key },
@@ -172,13 +188,13 @@ export function setupNotices(page) {
       if (text !== null) {
         button("Edit my version", "button-secondary notice-edit", () => {
           removeNotice(notice.key);
-          page.startEdit(notice.itemId, text);
+          actions.startEdit(notice.itemId, text);
         });
       }
     } else if (onItem && text !== null && notice.error !== "forbidden" && !createOnly) {
       button("Edit again", "notice-edit", () => {
         removeNotice(notice.key);
-        page.startEdit(notice.itemId, text);
+        actions.startEdit(notice.itemId, text);
       });
     } else if (text !== null) {
       button("Put the text back in the box", "notice-putback", () => {
@@ -190,7 +206,7 @@ export function setupNotices(page) {
     // Closing a notice that holds the user's unsaved words throws them away: say so.
     button(text !== null ? "Discard" : "Dismiss", "button-secondary notice-dismiss", () => {
       const hadFocus = removeNotice(notice.key);
-      if (hadFocus) page.focusAfterRender = elements.get(notice.itemId) || (columns.get(notice.category) || firstColumn).input;
+      if (hadFocus) state.focusAfterRender = elements.get(notice.itemId) || (columns.get(notice.category) || firstColumn).input;
     });
     node.append(actions);
     return node;
@@ -205,7 +221,7 @@ export function setupNotices(page) {
       }
     }
     for (const notice of notices) {
-      const item = page.view.items.get(notice.itemId);
+      const item = state.view.items.get(notice.itemId);
       const li = item && item.state === "active" ? elements.get(notice.itemId) : null;
       const container = li ? li.querySelector(".item-notices") : (columns.get(notice.category) || firstColumn).notices;
       let node = noticeElements.get(notice.key);
@@ -229,5 +245,5 @@ export function setupNotices(page) {
     }
   }
 
-  Object.assign(page, { addNotice, rejected, renderNotices });
+  return { rejected, keepDraft, renderNotices };
 }

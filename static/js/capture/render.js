@@ -1,20 +1,20 @@
 // Drawing the capture page: the items of every category (as the outbox overlay shows them), the save
 // status and who else is here. Rendering is batched: `scheduleRender()` draws once, after the current task.
 //
-// Adds to the page: scheduleRender, render, renderPresence, announce, flash, focusItem.
-// Also draws the summary (capture-summary.js adds renderSummary).
+// Draws the notices and the summary too (their modules say how). Returns {render, renderPresence, flash}.
 
-import { el, truncate } from "./capture-util.js";
-import { batched, placeInOrder } from "./live.js";
+import { el } from "../dom.js";
+import { truncate } from "./text.js";
+import { placeInOrder } from "../live.js";
 
-export function setupRender(page) {
-  const { columns, elements, editing, questions, statusEl, presenceEl, announcer } = page;
-  const scheduleRender = batched(render);
+export function setupRender({ columns, elements, editing, questions, statusEl, presenceEl, me, store, outbox, live,
+  notices, summary, ui }) {
+  const { state } = ui;
   let lastStatus = "";
 
   function render() {
     const active = document.activeElement;
-    const view = page.freshView();
+    const view = store.freshView();
     const shown = new Set();
     for (const column of columns.values()) {
       const ids = view.orders.get(column.key) || [];
@@ -27,16 +27,16 @@ export function setupRender(page) {
     }
     for (const [id, li] of elements) {
       if (shown.has(id)) continue;
-      if (editing.has(id)) page.editedAway(id, li);
+      if (editing.has(id)) notices.keepDraft(id, li);
       li.remove();
       elements.delete(id);
     }
-    page.renderNotices();
-    if (page.renderSummary) page.renderSummary();
+    notices.renderNotices();
+    if (summary) summary.renderSummary();
     renderStatus();
-    if (page.focusAfterRender) {
-      const target = typeof page.focusAfterRender === "string" ? elements.get(page.focusAfterRender) : page.focusAfterRender;
-      page.focusAfterRender = null;
+    if (state.focusAfterRender) {
+      const target = typeof state.focusAfterRender === "string" ? elements.get(state.focusAfterRender) : state.focusAfterRender;
+      state.focusAfterRender = null;
       if (target && target.isConnected) focusItem(target);
     } else if (active && active !== document.activeElement && active.isConnected) {
       active.focus({ preventScroll: true }); // moving an element in the DOM blurs it
@@ -47,7 +47,7 @@ export function setupRender(page) {
   function reconcile(column, ids) {
     placeInOrder(column.list, ids.map((id, index) => {
       const li = elements.get(id) || createItem(id);
-      updateItem(li, page.view.items.get(id), index, ids.length, column);
+      updateItem(li, state.view.items.get(id), index, ids.length, column);
       return li;
     }));
   }
@@ -126,7 +126,7 @@ export function setupRender(page) {
   }
 
   function renderStatus() {
-    const status = page.outbox.status(page.live.state);
+    const status = outbox.status(live.state);
     if (status.text !== lastStatus) {
       statusEl.textContent = status.text;
       lastStatus = status.text;
@@ -136,18 +136,13 @@ export function setupRender(page) {
   }
 
   function renderPresence(people) {
-    const others = people.filter((p) => p && p.name !== page.me);
+    const others = people.filter((p) => p && p.name !== me);
     if (!others.length) {
       presenceEl.replaceChildren(el("li", { className: "presence-none", text: "nobody else yet" }));
       return;
     }
     presenceEl.replaceChildren(...others.map((p) => el("li", { className: `presence-person presence-${p.role === "rapporteur" ? "rapporteur" : "viewer"}` },
       p.name, p.role === "rapporteur" ? null : el("span", { className: "presence-role", text: " (viewing)" }))));
-  }
-
-  /** Tell screen reader users (the live region repeats a text only if it changes). */
-  function announce(text) {
-    announcer.textContent = announcer.textContent === text ? `${text}\u00a0` : text;
   }
 
   function flash(id) {
@@ -160,10 +155,10 @@ export function setupRender(page) {
   }
 
   function focusItem(li) {
-    page.activateTab(li.dataset.category || (li.closest(".category-column") || {}).dataset?.category);
+    ui.activateTab(li.dataset.category || (li.closest(".category-column") || {}).dataset?.category);
     li.focus({ preventScroll: true });
     li.scrollIntoView({ block: "nearest" });
   }
 
-  Object.assign(page, { scheduleRender, render, renderPresence, announce, flash, focusItem });
+  return { render, renderPresence, flash };
 }

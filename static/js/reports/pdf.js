@@ -2,7 +2,7 @@
 // it is done (a download link) or failed (the reason). Without this script the form posts and the page
 // shows the status on reload.
 
-import { sendJson } from "./report-texts.js";
+import { sendJson } from "./texts.js";
 
 const POLL_MS = 1500;
 

@@ -8,25 +8,21 @@
 //   - for the structural ops (move, merge, unmerge, delete, restore), the newest version known. These carry
 //     no wording that could be overwritten, so after a conflict they are retried once more, as a new
 //     mutation on the current version.
+// A server error (or no answer while connected) is retried after a growing pause; after MAX_FAILURES in a
+// row the mutation is set aside and handed to the page (onReject, error "failed") to show with "Try again".
 // `view()` shows the statements with the queued mutations applied, so the page reacts at once.
 
-import { newId } from "./outbox.js";
+import { newId } from "../ids.js";
+import { REFUSALS, RetryQueue } from "../retry-queue.js";
 
-const ACK_TIMEOUT_MS = 10000;
-const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000];
 const STRUCTURAL = new Set(["move", "merge", "unmerge", "delete", "restore"]);
-const REFUSALS = new Set(["conflict", "invalid", "not_found", "forbidden"]);
 
-export class StatementQueue {
+export class StatementQueue extends RetryQueue {
   constructor({ connection, event, onChange, onAck, onReject } = {}) {
+    super("statement queue", { onChange, onAck, onReject });
     this.connection = connection;
     this.event = event;
-    this.callbacks = { onChange, onAck, onReject };
     this.entries = []; // {op, statement, fields, baseVersion, payload, conflicts}
-    this.sending = null;
-    this.attempts = 0;
-    this._retryTimer = null;
-    this._generation = 0;
     this.own = new Map(); // statement id -> Set of versions made by this page's mutations
     window.addEventListener("beforeunload", (event) => {
       if (this.entries.length) {
@@ -34,10 +30,6 @@ export class StatementQueue {
         event.returnValue = ""; // eslint-disable-line no-param-reassign
       }
     });
-  }
-
-  get size() {
-    return this.entries.length;
   }
 
   /** Queue a statement mutation. `baseVersion` (edits): the version the text was edited from. */
@@ -49,42 +41,32 @@ export class StatementQueue {
     return entry;
   }
 
-  joined() {
-    this._generation++;
-    this.sending = null;
-    this.attempts = 0;
-    clearTimeout(this._retryTimer);
-    this._retryTimer = null;
+  /** Queue again, at the end, a mutation that was set aside: the same payload (same mutation_id: if the
+   *  server did save it meanwhile, it answers with its stored answer instead of applying it twice). */
+  retry(entry) {
+    this.entries.push({ ...entry, conflicts: 0 });
     this._changed();
     this.pump();
   }
 
+  joined() {
+    this._resume();
+  }
+
   disconnected() {
-    this._generation++;
-    this.sending = null;
-    clearTimeout(this._retryTimer);
-    this._retryTimer = null;
-    this._changed();
+    this._stop();
   }
 
   pump() {
     const socket = this.connection.socket;
-    if (this.sending || !this.connection.ready || !socket || !socket.connected || this._retryTimer) return;
+    if (!this._canSend(socket, this.connection.ready)) return;
     const entry = this.entries[0];
     if (!entry) return;
     if (!entry.payload) entry.payload = this._payload(entry);
-    const generation = this._generation;
-    this.sending = entry.payload.mutation_id;
-    socket.timeout(ACK_TIMEOUT_MS).emit("plenary:mutate", entry.payload, (err, answer) => {
-      if (generation !== this._generation) return; // disconnected meanwhile: resent after the next join
-      this.sending = null;
-      if (err || !answer || typeof answer !== "object") {
-        this._retryLater(); // no answer in time: the same mutation goes again
-        return;
-      }
-      this.attempts = 0;
+    this._emit(socket, "plenary:mutate", entry, entry.payload, (answer) => {
       if (answer.ok === true) {
-        this.entries.shift();
+        this.attempts = 0;
+        this._remove(entry);
         if (answer.statement) {
           if (!this.own.has(answer.statement.id)) this.own.set(answer.statement.id, new Set());
           this.own.get(answer.statement.id).add(answer.statement.version);
@@ -93,15 +75,16 @@ export class StatementQueue {
         this._call("onAck", entry, answer);
       } else if (answer.error === "conflict" && STRUCTURAL.has(entry.op) && entry.conflicts < 2 && answer.statement) {
         // Someone changed the statement meanwhile; a move or an unmerge does not overwrite their words.
+        this.attempts = 0;
         this.connection.acknowledge(answer.statement);
         entry.conflicts += 1;
         entry.payload = this._payload(entry);
       } else if (REFUSALS.has(answer.error)) {
-        this.entries.shift();
         if (answer.statement) this.connection.acknowledge(answer.statement);
-        this._call("onReject", entry, answer);
+        this._giveUp(entry, answer);
+        return;
       } else {
-        this._retryLater(); // server_error: nothing was saved, the same mutation goes again
+        this._failedAgain(entry, entry.payload.mutation_id); // server_error: nothing was saved
         return;
       }
       this._changed();
@@ -182,28 +165,15 @@ export class StatementQueue {
     return payload;
   }
 
-  _retryLater() {
-    const delay = BACKOFF_MS[Math.min(this.attempts, BACKOFF_MS.length - 1)];
-    this.attempts += 1;
-    clearTimeout(this._retryTimer);
-    this._retryTimer = setTimeout(() => {
-      this._retryTimer = null;
-      this.pump();
-    }, delay);
+  _giveUp(entry, answer) {
+    this.attempts = 0;
+    this._remove(entry);
+    this._call("onReject", entry, answer);
     this._changed();
+    this.pump();
   }
 
-  _changed() {
-    this._call("onChange", this);
-  }
-
-  _call(name, ...args) {
-    const fn = this.callbacks[name];
-    if (typeof fn !== "function") return;
-    try {
-      fn(...args);
-    } catch (error) {
-      console.error(`facilitator: statement queue ${name} failed`, error); // eslint-disable-line no-console
-    }
+  _remove(entry) {
+    this.entries = this.entries.filter((e) => e !== entry);
   }
 }
