@@ -279,7 +279,7 @@ def test_appending_moves_no_other_item_and_inserting_renumbers(rapporteur, room)
 
 
 def test_the_capture_page_sends_nothing_the_socket_would_drop_unanswered(app, client, login, socket_client, room):
-    """The page refuses to send a mutation over MAX_MESSAGE_BYTES (static/js/outbox.js); the socket closes
+    """The page refuses to send a mutation over MAX_MESSAGE_BYTES (static/js/capture/outbox.js); the socket closes
     unanswered only far above it, and anything up to it gets a clear answer, so nothing loops in the outbox."""
     limit = app.config["MAX_MESSAGE_BYTES"]
     assert socketio.server.eio.max_http_buffer_size >= 4 * limit  # a polling POST may carry a few messages

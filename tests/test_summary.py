@@ -173,7 +173,7 @@ def test_the_length_limit_is_configurable(app, rapporteur, room, monkeypatch):
 
 
 def test_a_full_summary_fits_in_a_message_the_page_sends(app):
-    """The capture page sends nothing over MAX_MESSAGE_BYTES (static/js/outbox.js): a summary of the maximum
+    """The capture page sends nothing over MAX_MESSAGE_BYTES (static/js/capture/outbox.js): a summary of the maximum
     length in 4-byte characters (emoji) must still fit."""
     assert app.config["MAX_SUMMARY_LENGTH"] * 4 + 1024 <= app.config["MAX_MESSAGE_BYTES"]
 
