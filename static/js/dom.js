@@ -1,5 +1,5 @@
 // Small DOM helpers shared by the pages: building nodes without innerHTML (user text only ever goes in as
-// text nodes), screen-reader announcements and the highlight of new entries.
+// text nodes), screen-reader announcements, the highlight of new entries, and copying to the clipboard.
 
 /**
  * A new element. `props` is a class name (a string), or an object: `className`, `text` (set with
@@ -50,4 +50,11 @@ export function partsByKey(root, selector, key, parts) {
     found.set(section.dataset[key], entry);
   }
   return found;
+}
+
+/** Copy `text` to the clipboard and announce it; where the browser does not allow that (or refuses),
+ *  call `select()` so the user can press Ctrl+C. */
+export function copyText(text, { select, announce }) {
+  if (!navigator.clipboard || !window.isSecureContext) select();
+  else navigator.clipboard.writeText(text).then(() => announce("Text copied."), select);
 }
