@@ -12,8 +12,16 @@ from ..services.access import can_moderate_room, can_view_event, can_write_room
 from . import bp
 
 
-def _room(room_id: int) -> Room:
-    return db.session.get(Room, room_id) or abort(404)
+def _room(room_id: int, allowed) -> Room:
+    """The room, if it exists (else 404) and `allowed(user, room)` lets the current user in (else 403)."""
+    room = db.session.get(Room, room_id) or abort(404)
+    if not allowed(current_user, room):
+        abort(403)
+    return room
+
+
+def _may_view(user, room: Room) -> bool:
+    return can_view_event(user, room.event)
 
 
 def board_link(room: Room) -> str:
@@ -44,9 +52,7 @@ def _page_config(room: Room, can_write: bool) -> dict:
 @login_required
 def capture(room_id: int):
     """The rapporteur's page: type items under each category; works offline and resends when back."""
-    room = _room(room_id)
-    if not can_write_room(current_user, room):
-        abort(403)
+    room = _room(room_id, can_write_room)
     return render_template("capture/capture.html", room=room, event=room.event,
                            config=_page_config(room, True))
 
@@ -55,9 +61,7 @@ def capture(room_id: int):
 @login_required
 def board(room_id: int):
     """The projector board of a room, with the short link and QR code for participants' phones."""
-    room = _room(room_id)
-    if not can_view_event(current_user, room.event):
-        abort(403)
+    room = _room(room_id, _may_view)
     return render_template("capture/board.html", room=room, event=room.event, link=board_link(room),
                            config=_page_config(room, False))
 
@@ -75,9 +79,7 @@ def public_board(token: str):
 @login_required
 def board_qr(room_id: int):
     """The QR code of the board's short link, drawn on the server (no network, no script)."""
-    room = _room(room_id)
-    if not can_view_event(current_user, room.event):
-        abort(403)
+    room = _room(room_id, _may_view)
     out = io.BytesIO()
     segno.make(board_link(room), error="m").save(out, kind="svg", scale=8, border=2, xmldecl=False)
     return Response(out.getvalue(), mimetype="image/svg+xml")

@@ -26,24 +26,24 @@ def is_secretariat(user: User, event: Event) -> bool:
     return user.is_authenticated and (user.is_admin or Role.SECRETARIAT in _roles(user, event.id))
 
 
-def can_create_event(user: User) -> bool:
-    """Site admins and anyone already running an event as secretariat may set up a new one."""
+def _holds_assignment(user: User, *where) -> bool:
+    """Site admins always; anyone else if one of their assignments matches `where`."""
     if not user.is_authenticated:
         return False
     if user.is_admin:
         return True
-    query = sa.select(Assignment.id).where(Assignment.user_id == user.id, Assignment.role == Role.SECRETARIAT)
+    query = sa.select(Assignment.id).where(Assignment.user_id == user.id, *where)
     return db.session.scalar(query.limit(1)) is not None
+
+
+def can_create_event(user: User) -> bool:
+    """Site admins and anyone already running an event as secretariat may set up a new one."""
+    return _holds_assignment(user, Assignment.role == Role.SECRETARIAT)
 
 
 def can_view_event(user: User, event: Event) -> bool:
     """Anyone with a role anywhere in the event may read its programme and boards."""
-    if not user.is_authenticated:
-        return False
-    if user.is_admin:
-        return True
-    query = sa.select(Assignment.id).where(Assignment.user_id == user.id, Assignment.event_id == event.id)
-    return db.session.scalar(query.limit(1)) is not None
+    return _holds_assignment(user, Assignment.event_id == event.id)
 
 
 def can_moderate(user: User, event: Event) -> bool:
@@ -51,23 +51,21 @@ def can_moderate(user: User, event: Event) -> bool:
     return is_secretariat(user, event) or Role.MODERATOR in _roles(user, event.id)
 
 
-def can_write_room(user: User, room: Room) -> bool:
-    """Rapporteurs write in their own rooms; moderators in theirs (or all, when event-wide)."""
+def _holds_room_role(user: User, room: Room, roles: set[Role]) -> bool:
+    """Site admins always; anyone else holding one of `roles` in the room or event-wide."""
     if not user.is_authenticated:
         return False
-    if user.is_admin:
-        return True
-    roles = _roles(user, room.event_id, room.id)
-    return bool(roles & {Role.SECRETARIAT, Role.MODERATOR, Role.RAPPORTEUR})
+    return user.is_admin or bool(_roles(user, room.event_id, room.id) & roles)
+
+
+def can_write_room(user: User, room: Room) -> bool:
+    """Rapporteurs write in their own rooms; moderators in theirs (or all, when event-wide)."""
+    return _holds_room_role(user, room, {Role.SECRETARIAT, Role.MODERATOR, Role.RAPPORTEUR})
 
 
 def can_moderate_room(user: User, room: Room) -> bool:
     """The room's moderators (or event-wide ones) and the secretariat run its board."""
-    if not user.is_authenticated:
-        return False
-    if user.is_admin:
-        return True
-    return bool(_roles(user, room.event_id, room.id) & {Role.SECRETARIAT, Role.MODERATOR})
+    return _holds_room_role(user, room, {Role.SECRETARIAT, Role.MODERATOR})
 
 
 def visible_events(user: User) -> list[Event]:

@@ -4,7 +4,7 @@
 import { RoomConnection, batched, pageConfig, placeInOrder } from "../live.js";
 import { fullScreenButton } from "../big-screen.js";
 import { MESSAGES, connectionIndicator, connectionMessage, showMessage as show } from "../connection-messages.js";
-import { el } from "../dom.js";
+import { announcer, el, highlight } from "../dom.js";
 import { newId } from "../ids.js";
 import { renderSummary } from "./summary-text.js";
 
@@ -19,9 +19,8 @@ function start(root) {
   const indicate = connectionIndicator(document.getElementById("board-connection"),
     document.getElementById("connection-text"));
   const messageEl = document.getElementById("board-message");
-  const announcer = document.getElementById("board-announcer");
+  const announce = announcer(document.getElementById("board-announcer"));
   const questions = [...document.querySelectorAll("#guiding-questions > li")].map((li) => li.textContent.trim());
-  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
   const columns = new Map();
   for (const section of root.querySelectorAll(".board-column[data-category]")) {
@@ -76,13 +75,7 @@ function start(root) {
     }
     for (const id of fresh) {
       const li = elements.get(id);
-      if (!li) continue;
-      li.classList.remove("is-new");
-      void li.offsetWidth; // restart the animation
-      li.classList.add("is-new");
-      clearTimeout(li._highlight);
-      li._highlight = setTimeout(() => li.classList.remove("is-new"), HIGHLIGHT_MS);
-      li.scrollIntoView({ block: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
+      if (li) highlight(li, HIGHLIGHT_MS);
     }
     fresh.clear();
     drawSummary();
@@ -146,10 +139,6 @@ function start(root) {
       tag.append(short, el("span", "visually-hidden", ` (guiding question ${q + 1}${questions[q] ? `: ${questions[q]}` : ""})`));
       tag.title = questions[q] || "";
     }
-  }
-
-  function announce(text) {
-    announcer.textContent = announcer.textContent === text ? `${text}\u00a0` : text;
   }
 
   function showConnection(state, detail) {

@@ -14,7 +14,7 @@
 import { RoomConnection, batched, pageConfig } from "../live.js";
 import { MESSAGES, connectionMessage, loginMessage, showMessage } from "../connection-messages.js";
 import { Outbox, overlay } from "./outbox.js";
-import { el } from "../dom.js";
+import { announcer, el } from "../dom.js";
 import { truncate } from "./text.js";
 import { setupRender } from "./render.js";
 import { setupNotices } from "./notices.js";
@@ -102,7 +102,6 @@ function start(root) {
   const elements = new Map(); // item id -> li
   const editing = new Map(); // item id -> {base, original}
   const numberFormat = new Intl.NumberFormat();
-  const announcer = document.getElementById("announcer");
   let renderer = null; // made once the parts it draws are
   const ui = {
     state: {
@@ -111,9 +110,7 @@ function start(root) {
     },
     scheduleRender: batched(() => renderer.render()),
     /** Tell screen reader users (the live region repeats a text only if it changes). */
-    announce: (text) => {
-      announcer.textContent = announcer.textContent === text ? `${text}\u00a0` : text;
-    },
+    announce: announcer(document.getElementById("announcer")),
     activateTab: setupTabs({ root, config, columns, categoryKeys }),
   };
   const parts = { root, config, columns, categoryKeys, firstColumn: columns.get(categoryKeys[0]), elements, editing, ui };

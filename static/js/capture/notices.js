@@ -6,7 +6,7 @@
 // Returns {rejected, keepDraft, renderNotices}.
 
 import { newId } from "../ids.js";
-import { el } from "../dom.js";
+import { copyText, el } from "../dom.js";
 import { cleanText } from "./text.js";
 
 export function setupNotices({ config, columns, categoryKeys, firstColumn, elements, editing, store, outbox, live, actions, ui }) {
@@ -128,7 +128,7 @@ export function setupNotices({ config, columns, categoryKeys, firstColumn, eleme
   }
 
   /** "Copy text": to the clipboard; where the browser does not allow that, select it for Ctrl+C. */
-  function copyText(node, text) {
+  function copyNoticeText(node, text) {
     const shown = node.querySelector(".notice-mine-text");
     const select = () => {
       const range = document.createRange();
@@ -137,11 +137,7 @@ export function setupNotices({ config, columns, categoryKeys, firstColumn, eleme
       window.getSelection().addRange(range);
       ui.announce("The text is selected: press Control+C to copy it.");
     };
-    if (!navigator.clipboard || !window.isSecureContext) {
-      select();
-      return;
-    }
-    navigator.clipboard.writeText(text).then(() => ui.announce("Text copied."), select);
+    copyText(text, { select, announce: ui.announce });
   }
 
   function putBack(notice, text) {
@@ -202,7 +198,7 @@ export function setupNotices({ config, columns, categoryKeys, firstColumn, eleme
         putBack(notice, text);
       });
     }
-    if (text !== null) button("Copy text", "button-secondary notice-copy", () => copyText(node, text));
+    if (text !== null) button("Copy text", "button-secondary notice-copy", () => copyNoticeText(node, text));
     // Closing a notice that holds the user's unsaved words throws them away: say so.
     button(text !== null ? "Discard" : "Dismiss", "button-secondary notice-dismiss", () => {
       const hadFocus = removeNotice(notice.key);

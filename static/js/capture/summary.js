@@ -9,15 +9,15 @@
 //
 // Returns {renderSummary, summaryAcked, summaryRejected}, or null where the page has no summary box.
 
-import { el } from "../dom.js";
+import { copyText, el } from "../dom.js";
+import { stripControls } from "./text.js";
 
 const PAUSE_MS = 800;
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]/g; // eslint-disable-line no-control-regex
 
 /** What the server will store (services/summary.py): line ends unified, control characters dropped, tabs
  *  as spaces, and nothing but blanks means empty. Not trimmed: the box is saved while the user types. */
 export function cleanSummary(text) {
-  const clean = String(text).replace(/\r\n?/g, "\n").replace(/\t/g, " ").replace(CONTROL, "");
+  const clean = stripControls(text);
   return clean.trim() ? clean : "";
 }
 
@@ -184,8 +184,7 @@ export function setupSummary({ config, outbox, live, numberFormat, announce }) {
       area.select();
       announce("Your text is selected: press Control+C to copy it.");
     };
-    if (!navigator.clipboard || !window.isSecureContext) select();
-    else navigator.clipboard.writeText(text).then(() => announce("Text copied."), select);
+    copyText(text, { select, announce });
   }
 
   let shownNotice = null;

@@ -2,9 +2,14 @@
 
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]/g; // eslint-disable-line no-control-regex
 
+/** Line ends unified, tabs as spaces, control characters removed: the server's cleaning, before trimming. */
+export function stripControls(text) {
+  return String(text).replace(/\r\n?/g, "\n").replace(/\t/g, " ").replace(CONTROL, "");
+}
+
 /** What the server will store: trimmed, control characters removed, tabs as spaces. */
 export function cleanText(text) {
-  return String(text).replace(/\r\n?/g, "\n").replace(/\t/g, " ").replace(CONTROL, "").trim();
+  return stripControls(text).trim();
 }
 
 /** Length as the server counts it (code points, not UTF-16 units). */

@@ -49,13 +49,24 @@ export function orderStatements(statements, sectionKeys, continuous = false) {
   return bySection;
 }
 
-/** Read the sections the template rendered: [{key, name, category}] (category: an event category). */
-export function readSections(root) {
-  return [...root.querySelectorAll("#section-index > li")].map((li) => ({
+/** What a plenary page's template rendered, the same on the plenary, projector and voting pages: the event,
+ *  its sections [{key, name, category}] (category: an event category), and `order(statements)`, the
+ *  statements per section numbered as the event says (per section, or across sections). */
+export function readPlenaryPage(root) {
+  const sections = [...root.querySelectorAll("#section-index > li")].map((li) => ({
     key: li.dataset.key,
     name: li.textContent.trim(),
     category: li.dataset.category === "true",
   }));
+  const sectionKeys = sections.map((s) => s.key);
+  const continuous = root.dataset.continuousNumbering === "true"; // the event's numbering across sections
+  return {
+    event: Number.parseInt(root.dataset.event, 10),
+    sections,
+    sectionKeys,
+    sectionName: (key) => (sections.find((s) => s.key === key) || { name: key }).name,
+    order: (statements) => orderStatements(statements, sectionKeys, continuous),
+  };
 }
 
 export class PlenaryConnection extends LiveSocket {

@@ -4,8 +4,8 @@
 import { batched } from "../live.js";
 import { MESSAGES, connectionMessage } from "../connection-messages.js";
 import { newId } from "../ids.js";
-import { el } from "../dom.js";
-import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-connection.js";
+import { announcer, el } from "../dom.js";
+import { PlenaryConnection, count, readPlenaryPage } from "./plenary-connection.js";
 import { StatementQueue } from "./queue.js";
 import { Pool } from "./pool.js";
 import { StatementList } from "./statements.js";
@@ -15,13 +15,10 @@ const root = document.getElementById("plenary");
 if (root) start(root);
 
 function start(root) {
-  const event = Number.parseInt(root.dataset.event, 10);
+  const page = readPlenaryPage(root);
+  const { event, sections, sectionKeys, sectionName } = page;
   const canModerate = root.dataset.canModerate === "true";
   const maxLength = Number.parseInt(root.dataset.maxLength, 10) || 4000;
-  const sections = readSections(root);
-  const sectionKeys = sections.map((s) => s.key);
-  const continuous = root.dataset.continuousNumbering === "true"; // the event's numbering across sections
-  const sectionName = (key) => (sections.find((s) => s.key === key) || { name: key }).name;
   const rooms = new Map();
   for (const [order, li] of root.querySelectorAll("#room-index > li").entries()) {
     rooms.set(Number(li.dataset.room), {
@@ -31,7 +28,7 @@ function start(root) {
   }
   const statusEl = document.getElementById("save-status");
   const messageEl = document.getElementById("connection-message");
-  const announcer = document.getElementById("announcer");
+  const announce = announcer(document.getElementById("announcer"));
   let connectionState = "connecting";
   const schedule = batched(render); // draw once per batch of changes
   let focusAfterRender = null;
@@ -74,17 +71,13 @@ function start(root) {
 
   function render() {
     const view = queue.view();
-    const order = orderStatements(view, sectionKeys, continuous);
+    const order = page.order(view);
     pool.render(view);
     statements.render(view, order, connection.tally);
     if (focusAfterRender && view.has(focusAfterRender) && view.get(focusAfterRender).state === "active") {
       statements.focus(focusAfterRender);
       focusAfterRender = null;
     }
-  }
-
-  function announce(text) {
-    announcer.textContent = announcer.textContent === text ? `${text}\u00a0` : text;
   }
 
   function updateStatus() {

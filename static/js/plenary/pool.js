@@ -2,7 +2,7 @@
 // and a selection for merging. Elements are kept per item id, so ticks and focus survive live updates.
 
 import { placeInOrder } from "../live.js";
-import { el } from "../dom.js";
+import { el, partsByKey } from "../dom.js";
 
 export class Pool {
   constructor({ root, connection, canModerate, rooms, sectionName, onSelection }) {
@@ -16,15 +16,8 @@ export class Pool {
     this.elements = new Map(); // item id -> li
     this.groups = new Map(); // "category|group" -> {wrap, list}; a group is a workshop or a session
     this.merged = new Map(); // item id -> statement (or null when merged into an unknown one)
-    this.categories = new Map();
-    for (const section of root.querySelectorAll(".pool-category[data-category]")) {
-      this.categories.set(section.dataset.category, {
-        section,
-        groups: section.querySelector(".pool-groups"),
-        empty: section.querySelector(".pool-empty"),
-        count: section.querySelector(".pool-category-count"),
-      });
-    }
+    this.categories = partsByKey(root, ".pool-category[data-category]", "category",
+      { groups: ".pool-groups", empty: ".pool-empty", count: ".pool-category-count" });
     this.filters = {
       workshop: document.getElementById("filter-workshop"),
       category: document.getElementById("filter-category"),

@@ -5,8 +5,8 @@
 import { batched, placeInOrder } from "../live.js";
 import { fullScreenButton } from "../big-screen.js";
 import { connectionIndicator, connectionMessage, showMessage } from "../connection-messages.js";
-import { el } from "../dom.js";
-import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-connection.js";
+import { announcer, el, highlight, partsByKey } from "../dom.js";
+import { PlenaryConnection, count, readPlenaryPage } from "./plenary-connection.js";
 
 const HIGHLIGHT_MS = 4000;
 
@@ -14,22 +14,17 @@ const root = document.getElementById("projector");
 if (root) start(root);
 
 function start(root) {
-  const event = Number.parseInt(root.dataset.event, 10);
-  const sections = readSections(root);
-  const sectionKeys = sections.map((s) => s.key);
-  const continuous = root.dataset.continuousNumbering === "true"; // the event's numbering across sections
+  const page = readPlenaryPage(root);
+  const event = page.event;
   const indicate = connectionIndicator(document.getElementById("projector-connection"),
     document.getElementById("connection-text"));
   const messageEl = document.getElementById("projector-message");
-  const announcer = document.getElementById("projector-announcer");
+  const announce = announcer(document.getElementById("projector-announcer"));
   const sortButton = document.getElementById("sort-button");
   const votePanel = document.getElementById("vote-panel");
   const emptyEl = document.getElementById("projector-empty");
-  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
-  const containers = new Map();
-  for (const section of root.querySelectorAll("section.projector-section[data-section]")) {
-    containers.set(section.dataset.section, { section, list: section.querySelector("ol.projector-statements") });
-  }
+  const containers = partsByKey(root, "section.projector-section[data-section]", "section",
+    { list: "ol.projector-statements" });
   const elements = new Map();
   const fresh = new Set();
   const lastCounts = new Map();
@@ -45,8 +40,7 @@ function start(root) {
       const s = change.statement;
       if (s.state === "active" && change.op !== "unmerge" && change.op !== "merge") fresh.add(s.id);
       if (change.op === "create" || change.op === "restore") {
-        const name = (sections.find((x) => x.key === s.section) || { name: s.section }).name;
-        announce(`New in ${name}: ${s.number} ${s.text}`);
+        announce(`New in ${page.sectionName(s.section)}: ${s.number} ${s.text}`);
       }
     },
     onTally: () => schedule(),
@@ -57,7 +51,7 @@ function start(root) {
     const tally = connection.tally || { open: false, counts: {}, ballots: 0, dots: 0 };
     const counts = tally.counts || {};
     const showVotes = Boolean(tally.open || tally.ballots > 0);
-    const order = orderStatements(new Map([...connection.statements].map(([id, s]) => [id, { ...s }])), sectionKeys, continuous);
+    const order = page.order(new Map([...connection.statements].map(([id, s]) => [id, { ...s }])));
     const max = Math.max(1, ...Object.values(counts));
     const shown = new Set();
     let any = false;
@@ -91,7 +85,7 @@ function start(root) {
     sortButton.hidden = !showVotes;
     for (const id of fresh) {
       const li = elements.get(id);
-      if (li) highlight(li);
+      if (li) highlight(li, HIGHLIGHT_MS);
     }
     fresh.clear();
   }
@@ -131,19 +125,6 @@ function start(root) {
       countEl.classList.add("is-bumped");
     }
     lastCounts.set(s.id, n);
-  }
-
-  function highlight(li) {
-    li.classList.remove("is-new");
-    void li.offsetWidth; // restart the animation
-    li.classList.add("is-new");
-    clearTimeout(li._highlight);
-    li._highlight = setTimeout(() => li.classList.remove("is-new"), HIGHLIGHT_MS);
-    li.scrollIntoView({ block: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
-  }
-
-  function announce(text) {
-    announcer.textContent = announcer.textContent === text ? `${text}\u00a0` : text;
   }
 
   function showConnection(state, detail) {

@@ -3,7 +3,7 @@
 // Elements are kept per statement id, so an open editor, a notice and focus survive live updates.
 
 import { placeInOrder } from "../live.js";
-import { el } from "../dom.js";
+import { el, partsByKey } from "../dom.js";
 import { count } from "./plenary-connection.js";
 import { enableDragAndDrop } from "./drag.js";
 
@@ -23,16 +23,9 @@ export class StatementList {
     this.order = new Map(); // section -> [statements]
     this.tally = null;
     this.dragging = null;
-    this.containers = new Map();
-    for (const section of root.querySelectorAll("section.statement-section[data-section]")) {
-      this.containers.set(section.dataset.section, {
-        section,
-        list: section.querySelector("ol.statements"),
-        empty: section.querySelector(".statements-empty"),
-        count: section.querySelector(".section-count"),
-        heading: section.querySelector(".statement-section-heading"),
-      });
-    }
+    this.containers = partsByKey(root, "section.statement-section[data-section]", "section", {
+      list: "ol.statements", empty: ".statements-empty", count: ".section-count", heading: ".statement-section-heading",
+    });
     if (canModerate) this._listen();
   }
 

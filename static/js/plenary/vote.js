@@ -4,9 +4,9 @@
 
 import { batched, placeInOrder } from "../live.js";
 import { newId } from "../ids.js";
-import { el } from "../dom.js";
+import { el, partsByKey } from "../dom.js";
 import { connectionLabel } from "../connection-messages.js";
-import { PlenaryConnection, count, orderStatements, readSections } from "./plenary-connection.js";
+import { PlenaryConnection, count, readPlenaryPage } from "./plenary-connection.js";
 
 const ACK_TIMEOUT_MS = 8000;
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
@@ -20,19 +20,14 @@ const root = document.getElementById("vote");
 if (root) start(root);
 
 function start(root) {
-  const event = Number.parseInt(root.dataset.event, 10);
-  const sections = readSections(root);
-  const sectionKeys = sections.map((s) => s.key);
-  const continuous = root.dataset.continuousNumbering === "true"; // the event's numbering across sections
+  const page = readPlenaryPage(root);
+  const event = page.event;
   const connectionEl = document.getElementById("vote-connection");
   const dotsLeftEl = document.getElementById("dots-left");
   const messageEl = document.getElementById("vote-message");
   const withdrawnBox = document.getElementById("vote-withdrawn");
   const emptyEl = document.getElementById("vote-empty");
-  const containers = new Map();
-  for (const section of root.querySelectorAll("section.vote-section[data-section]")) {
-    containers.set(section.dataset.section, { section, list: section.querySelector("ol.vote-statements") });
-  }
+  const containers = partsByKey(root, "section.vote-section[data-section]", "section", { list: "ol.vote-statements" });
   const elements = new Map();
   const pending = []; // {action, vote, statement}: sent one at a time, resent with the same vote id
   let ballot = null; // {votes: [{id, statement}], left}
@@ -100,7 +95,7 @@ function start(root) {
     const tally = connection.tally || { open: false, counts: {} };
     const votes = myVotes();
     const left = dotsLeft(votes);
-    const order = orderStatements(new Map([...connection.statements].map(([id, s]) => [id, { ...s }])), sectionKeys, continuous);
+    const order = page.order(new Map([...connection.statements].map(([id, s]) => [id, { ...s }])));
     const mine = new Map();
     for (const v of votes) mine.set(v.statement, (mine.get(v.statement) || 0) + 1);
     const shown = new Set();
