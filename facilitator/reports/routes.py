@@ -21,8 +21,8 @@ from ..services.report import (
 )
 from ..services.report_settings import CHOICES, FRONT_TEXTS, report_settings, update_report_options
 from ..services.report_texts import report_texts, save_text, set_text, text_versions
-from .docx_report import TemplateError, build_report
-from .pdf import NOT_INSTALLED, PdfJobs, available
+from ..writer.pdf import NOT_INSTALLED, PdfJobs, available
+from ..writer.report import TemplateError, build_report
 
 bp = Blueprint("reports", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

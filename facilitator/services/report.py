@@ -1,7 +1,7 @@
 """Building the outcome report's content from the database, the CSV and JSON exports of all items, and the
 event's house template (accepted only once a test report built with it opens again).
 
-report_data() gathers; reports/docx_report.py writes the Word file and templates/reports/ the preview, so
+report_data() gathers; writer/report.py writes the Word file and templates/reports/ the preview, so
 the download and the preview show the same structure.
 """
 
@@ -29,8 +29,7 @@ from ..models import (
     SessionKind,
     SessionPerson,
 )
-from ..reports.docx_report import check_template
-from ..reports.model import (
+from ..writer.model import (
     FrontMatter,
     Report,
     ReportCategory,
@@ -43,6 +42,7 @@ from ..reports.model import (
     ReportSummary,
     ReportWorkshop,
 )
+from ..writer.report import check_template
 from .conclusions import sections
 from .plenary import event_statements, room_order, statement_numbers
 from .voting import tally

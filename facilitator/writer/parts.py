@@ -1,4 +1,4 @@
-"""Low-level WordprocessingML pieces for docx_report: text cleaning, named styles, paragraphs, fields.
+"""Low-level WordprocessingML pieces for report.py: text cleaning, named styles, paragraphs, fields.
 
 Everything is written as lxml elements straight into the document tree: style ids are resolved once
 per document (python-docx scans every style on each `style=` lookup), and paragraphs are appended
