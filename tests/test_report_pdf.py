@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from facilitator.services.report import report_data
+from facilitator.services.report.data import report_data
 from facilitator.writer import pdf
 from facilitator.writer.pdf import PdfJobs, content_key
 from facilitator.writer.report import build_report
