@@ -11,8 +11,9 @@ participants, the programme annex, and the back cover with the publisher's addre
 from __future__ import annotations
 
 from .draft import DEFAULT_DISCLAIMER, TOC_PLACEHOLDER, DraftWriter
+from .elements import add_page_break, add_par, add_toc
 from .model import Report, ReportItem, ReportSession, ReportWorkshop
-from .parts import add_page_break, add_par, add_toc, clean
+from .text import clean
 
 WORKSHOPS_TITLE = "Outcomes of the workshops"
 CONCLUSIONS_TITLE = "Conclusions and way forward"

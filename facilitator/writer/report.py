@@ -21,6 +21,7 @@ import docx
 from docx.shared import Mm
 
 from .draft import DEFAULT_DISCLAIMER, DraftWriter  # noqa: F401 (part of this module's interface)
+from .elements import Footnotes, add_field, add_par, add_run, end_section, set_update_fields, w
 from .final import FinalWriter
 from .model import (
     FrontMatter,
@@ -36,7 +37,8 @@ from .model import (
     ReportWorkshop,
 )
 from .package import NOT_DOCX, SAVE_AGAIN, TemplateError, check_package
-from .parts import Footnotes, add_field, add_par, add_run, clean, end_section, resolve_styles, set_update_fields, w
+from .styles import resolve_styles
+from .text import clean
 
 
 def check_template(data: bytes) -> None:
