@@ -1,4 +1,4 @@
-"""Benchmark for the Word outcome report (facilitator/reports/docx_report.py).
+"""Benchmark for the Word outcome report (facilitator/writer/report.py).
 
     python bench/report.py              # 500, 1,000, 2,000 and 4,000 items, best of 3 runs each
     python bench/report.py --runs 5
@@ -28,8 +28,7 @@ if str(ROOT) not in sys.path:
 
 import docx  # noqa: E402
 
-from facilitator.reports.docx_report import build_report  # noqa: E402
-from facilitator.reports.model import (  # noqa: E402
+from facilitator.writer.model import (  # noqa: E402
     Report,
     ReportCategory,
     ReportItem,
@@ -39,6 +38,7 @@ from facilitator.reports.model import (  # noqa: E402
     ReportStatement,
     ReportWorkshop,
 )
+from facilitator.writer.report import build_report  # noqa: E402
 
 SIZES = (500, 1000, 2000, 4000)
 WORDS = ("information sharing between judicial authorities needs to be increased even if spontaneous "

@@ -636,7 +636,7 @@ class ReportSettings(db.Model):
     annex: so.Mapped[str] = so.mapped_column(sa.String(16), default="table")  # table | compact | none
     session_items: so.Mapped[str] = so.mapped_column(sa.String(16), default="key")  # none | key | all
     numbered_conclusions: so.Mapped[bool] = so.mapped_column(default=True)
-    # Front and back matter, each saved by itself as a report text (services/report_texts.py).
+    # Front and back matter, each saved by itself as a report text (services/report/texts.py).
     report_title: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # instead of the event's title
     place: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # "The Hague", beside the dates
     authors: so.Mapped[str] = so.mapped_column(sa.Text, default="")

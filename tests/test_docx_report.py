@@ -1,4 +1,4 @@
-"""The Word outcome report (facilitator/reports/docx_report.py), read back with python-docx. No database:
+"""The Word outcome report (facilitator/writer/report.py), read back with python-docx. No database:
 Report objects are built directly. Timings live in bench/report.py, not here."""
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from facilitator.reports.docx_report import TemplateError, build_report, check_template
-from facilitator.reports.model import (
+from facilitator.writer.model import (
     Report,
     ReportCategory,
     ReportItem,
@@ -23,6 +22,7 @@ from facilitator.reports.model import (
     ReportStatement,
     ReportWorkshop,
 )
+from facilitator.writer.report import TemplateError, build_report, check_template
 
 pytestmark = pytest.mark.filterwarnings("error")
 

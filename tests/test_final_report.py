@@ -24,10 +24,10 @@ import yaml
 
 from facilitator.extensions import db
 from facilitator.models import Role
-from facilitator.reports import pdf
 from facilitator.services.accounts import assign
 from facilitator.services.events import event_rooms
 from facilitator.services.programme import import_programme
+from facilitator.writer import pdf
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EUROJUST = FIXTURES / "programmes" / "eurojust-2023.yaml"
@@ -391,7 +391,7 @@ def test_the_readme_shows_the_first_pages_of_the_demos_final_report(client, logi
 
 
 def test_typed_text_keeps_what_it_cannot_read():
-    from facilitator.reports.narrative import parse
+    from facilitator.writer.narrative import parse
 
     blocks = parse("A note[^1], a marker without one[^2] and a lone ** star.\n\n[^1]: Defined.")
     assert [(s.text, s.note) for s in blocks[0].spans] == [
@@ -399,8 +399,8 @@ def test_typed_text_keeps_what_it_cannot_read():
 
 
 def test_footnotes_go_after_those_of_a_house_template():
-    from facilitator.reports.docx_report import build_report
-    from facilitator.reports.model import Report, ReportSession
+    from facilitator.writer.model import Report, ReportSession
+    from facilitator.writer.report import build_report
 
     def final(note: str) -> Report:
         return Report(title="Meeting", final=True, introduction=f"Intro[^a].\n\n[^a]: {note}",

@@ -296,7 +296,7 @@ def test_the_report_block_sets_the_reports_layout_and_imprint_as_saved_texts():
     assert (settings.mode, settings.annex, settings.heading_numbers, settings.grouping) == (
         "final", "compact", True, "category")
     assert (settings.isbn, settings.place, settings.address) == ("978-0-00-000000-0", "Kyiv", "Street 1\nCity")
-    from facilitator.services.report_texts import text_versions
+    from facilitator.services.report.texts import text_versions
 
     assert text_versions(event) == {"isbn": 1, "place": 1, "address": 1}
     again = import_programme(export_programme(event))

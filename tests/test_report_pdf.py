@@ -8,10 +8,10 @@ import subprocess
 
 import pytest
 
-from facilitator.reports import pdf
-from facilitator.reports.docx_report import build_report
-from facilitator.reports.pdf import PdfJobs, content_key
-from facilitator.services.report import report_data
+from facilitator.services.report.data import report_data
+from facilitator.writer import pdf
+from facilitator.writer.pdf import PdfJobs, content_key
+from facilitator.writer.report import build_report
 
 
 def require(command: str, package: str) -> None:

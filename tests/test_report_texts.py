@@ -142,7 +142,7 @@ def test_a_save_without_the_csrf_token_is_refused(client, login, demo_event):
 
 def test_two_saves_racing_to_the_same_version_give_one_conflict(client, login, demo_event, second, monkeypatch):
     """The second save read the version before the first one committed: the unique version refuses it."""
-    from facilitator.services import report_texts
+    from facilitator.services.report import texts as report_texts
 
     login(client, "secretariat", "secretariat-demo")
     assert _save(client, demo_event, "conclusions", "The first save.", 0).json["version"] == 1

@@ -1,3 +1,2 @@
-"""The outcome report: its content (model.py), the Word writer (docx_report.py), the checks a house
-template's zip must pass (docx_package.py), and the secretariat's page (routes.py). Only routes.py imports
-Flask, so the writer can run and be tested on its own."""
+"""The secretariat's report page (routes.py). The report's content is gathered in services/report/ and
+written by facilitator/writer/, which imports no Flask."""

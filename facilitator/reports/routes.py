@@ -11,18 +11,13 @@ from ..extensions import db, socketio
 from ..models import Event
 from ..services.access import is_secretariat
 from ..services.protocol import Refusal
-from ..services.report import (
-    export_csv,
-    export_rows,
-    house_template,
-    remove_house_template,
-    replace_house_template,
-    report_data,
-)
-from ..services.report_settings import CHOICES, FRONT_TEXTS, report_settings, update_report_options
-from ..services.report_texts import report_texts, save_text, set_text, text_versions
-from .docx_report import TemplateError, build_report
-from .pdf import NOT_INSTALLED, PdfJobs, available
+from ..services.report.data import report_data
+from ..services.report.exports import export_csv, export_rows
+from ..services.report.settings import CHOICES, FRONT_TEXTS, report_settings, update_report_options
+from ..services.report.templates import house_template, remove_house_template, replace_house_template
+from ..services.report.texts import report_texts, save_text, set_text, text_versions
+from ..writer.pdf import NOT_INSTALLED, PdfJobs, available
+from ..writer.report import TemplateError, build_report
 
 bp = Blueprint("reports", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -29,7 +29,7 @@ from ..models import (
     default_in_report,
 )
 from .accounts import assign
-from .report_texts import EVENT_TEXTS, set_text
+from .report.texts import EVENT_TEXTS, set_text
 
 DEFAULT_CATEGORIES = [
     ("challenge", "Challenges"),

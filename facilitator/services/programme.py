@@ -19,7 +19,7 @@ from .events import (
     workshop_location,
 )
 from .programme_schema import DEFAULT_CATEGORIES, FORMAT, PersonIn, ProgrammeError, ProgrammeIn, parse_programme
-from .report_settings import export_report_settings, import_report_settings
+from .report.settings import export_report_settings, import_report_settings
 
 __all__ = ["ProgrammeError", "import_programme", "export_programme", "parse_programme"]
 

@@ -135,7 +135,7 @@ class ReportIn(_Strict):
 
     @model_validator(mode="after")
     def _known_choices(self):
-        from .report_settings import CHOICES  # the report page's choices, the one list of them
+        from .report.settings import CHOICES  # the report page's choices, the one list of them
 
         for name, options in CHOICES.items():
             if getattr(self, name) not in (None, *options):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .docx_parts import clean
+from .text import clean
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _BULLET = re.compile(r"^([ \t]*)[-*•–][ \t]+(.*)$")

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..extensions import db
-from ..models import Event, ReportTextRevision, User
-from .protocol import CONTROL, invalid
-from .report_settings import FRONT_TEXTS, report_settings, stored_settings
+from ...extensions import db
+from ...models import Event, ReportTextRevision, User
+from ..protocol import CONTROL, invalid
+from .settings import FRONT_TEXTS, report_settings, stored_settings
 
 EVENT_TEXTS = ("introduction", "disclaimer", "conclusions")
 SUMMARY = "summary-"

@@ -1,5 +1,5 @@
-"""What the outcome report says, as plain data: built from the database by services/report.py and
-written by docx_report.build_report (no Flask, no database), so each side can be tested alone.
+"""What the outcome report says, as plain data: built from the database by services/report/data.py and
+written by report.build_report (no Flask, no database), so each side can be tested alone.
 
 Every captured item that is included appears exactly once. In a draft: in its workshop's outcomes when it
 was not merged, or under the statement it was merged into (and its workshop shows a reference to that

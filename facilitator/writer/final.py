@@ -10,9 +10,10 @@ participants, the programme annex, and the back cover with the publisher's addre
 
 from __future__ import annotations
 
-from .docx_draft import DEFAULT_DISCLAIMER, TOC_PLACEHOLDER, DraftWriter
-from .docx_parts import add_page_break, add_par, add_toc, clean
+from .draft import DEFAULT_DISCLAIMER, TOC_PLACEHOLDER, DraftWriter
+from .elements import add_page_break, add_par, add_toc
 from .model import Report, ReportItem, ReportSession, ReportWorkshop
+from .text import clean
 
 WORKSHOPS_TITLE = "Outcomes of the workshops"
 CONCLUSIONS_TITLE = "Conclusions and way forward"
@@ -156,7 +157,7 @@ class FinalWriter(DraftWriter):
                 self.par("Programme Entry", line)
 
     def back_matter(self, report: Report) -> None:
-        """The back cover (see docx_report._back_cover): the publisher's address lines, then catalogue number •
+        """The back cover (see report._back_cover): the publisher's address lines, then catalogue number •
     ISBN • DOI."""
         front = report.front
         numbers = [f"{label}: {clean(value).strip()}" for label, value in (

@@ -3,7 +3,7 @@
     data = build_report(report)                     # python-docx's default look, A4
     data = build_report(report, template=upload)    # the organisation's styles, headers and footers
     check_template(upload)                          # raises TemplateError with a message for the uploader
-                                                    # (docx_package.py: sizes and DTDs; then a trial report)
+                                                    # (package.py: sizes and DTDs; then a trial report)
 
 Layout and emphasis come from paragraph and character styles (Title, Heading 1-3, List Bullet, and the
 report's own "Disclaimer", "Statement", "Source", "Key Point", "Detail", ...), so restyling the document
@@ -20,10 +20,9 @@ from io import BytesIO
 import docx
 from docx.shared import Mm
 
-from .docx_draft import DEFAULT_DISCLAIMER, DraftWriter  # noqa: F401 (part of this module's interface)
-from .docx_final import FinalWriter
-from .docx_package import NOT_DOCX, SAVE_AGAIN, TemplateError, check_package
-from .docx_parts import Footnotes, add_field, add_par, add_run, clean, end_section, resolve_styles, set_update_fields, w
+from .draft import DEFAULT_DISCLAIMER, DraftWriter  # noqa: F401 (part of this module's interface)
+from .elements import Footnotes, add_field, add_par, add_run, end_section, set_update_fields, w
+from .final import FinalWriter
 from .model import (
     FrontMatter,
     Report,
@@ -37,6 +36,9 @@ from .model import (
     ReportSummary,
     ReportWorkshop,
 )
+from .package import NOT_DOCX, SAVE_AGAIN, TemplateError, check_package
+from .styles import resolve_styles
+from .text import clean
 
 
 def check_template(data: bytes) -> None:

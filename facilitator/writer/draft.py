@@ -1,15 +1,16 @@
 """The report's writer: the draft, with its traceability (source lines under statements, the rooms of items,
-a draft label), and the pieces the final report (docx_final.py) shares with it.
+a draft label), and the pieces the final report (final.py) shares with it.
 
-It appends paragraphs and tables straight to the document body with pre-resolved style ids (docx_parts.py).
+It appends paragraphs and tables straight to the document body with pre-resolved style ids (elements.py, styles.py).
 """
 
 from __future__ import annotations
 
 from ..formatting import day_label, time_range
-from .docx_parts import SE, Footnotes, add_page_break, add_par, add_run, add_toc, blocks, clean, w
+from .elements import SE, Footnotes, add_page_break, add_par, add_run, add_toc, w
 from .model import Report, ReportCategory, ReportSession, ReportWorkshop
 from .narrative import parse
+from .text import blocks, clean
 
 DEFAULT_DISCLAIMER = (
     "The outcomes below were captured in the workshops as the participants expressed them; they do not "

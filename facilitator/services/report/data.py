@@ -1,21 +1,19 @@
 """Building the outcome report's content from the database, the CSV and JSON exports of all items, and the
 event's house template (accepted only once a test report built with it opens again).
 
-report_data() gathers; reports/docx_report.py writes the Word file and templates/reports/ the preview, so
+report_data() gathers; writer/report.py writes the Word file and templates/reports/ the preview, so
 the download and the preview show the same structure.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 import sqlalchemy as sa
 
-from ..extensions import db
-from ..formatting import date_range, stamp
-from ..models import (
+from ...extensions import db
+from ...formatting import date_range, stamp
+from ...models import (
     Assignment,
     Event,
     Item,
@@ -23,14 +21,12 @@ from ..models import (
     PersonRole,
     ProgrammeSession,
     ReportSettings,
-    ReportTemplate,
     Role,
     Room,
     SessionKind,
     SessionPerson,
 )
-from ..reports.docx_report import check_template
-from ..reports.model import (
+from ...writer.model import (
     FrontMatter,
     Report,
     ReportCategory,
@@ -43,12 +39,12 @@ from ..reports.model import (
     ReportSummary,
     ReportWorkshop,
 )
-from .conclusions import sections
-from .plenary import event_statements, room_order, statement_numbers
-from .voting import tally
+from ..conclusions import sections
+from ..plenary import event_statements, room_order, statement_numbers
+from ..voting import tally
 
 
-def _all_items(event: Event) -> list[Item]:
+def active_items(event: Event) -> list[Item]:
     return list(db.session.scalars(
         sa.select(Item).join(Item.room).outerjoin(Room.workshop).outerjoin(Room.round)
         .outerjoin(Room.programme_session)
@@ -90,7 +86,7 @@ def _people(people: list[SessionPerson]) -> dict:
     }
 
 
-def _references(event: Event, statements, labels: dict[str, str]) -> dict[str, str]:
+def statement_references(event: Event, statements, labels: dict[str, str]) -> dict[str, str]:
     """Each active statement as the report refers to it: its section's heading and its number."""
     headings = dict(sections(event))
     return {s.client_id: f"{headings.get(s.section, s.section)} {labels[s.client_id]}"
@@ -113,10 +109,10 @@ def report_data(event: Event, key_points_only: bool = False, now: datetime | Non
     (merged items always stay: they are what the plenary agreed on). Dot totals only `with_votes`. `mode`
     ("draft" or "final") overrides the event's report settings."""
     settings = event.report_settings or ReportSettings.defaults()
-    items = _all_items(event)
+    items = active_items(event)
     statements = event_statements(event)
     labels = statement_numbers(event, statements)
-    references = _references(event, statements, labels)
+    references = statement_references(event, statements, labels)
     numbers = {s.id: references[s.client_id] for s in statements if s.client_id in references}
     credited = _rapporteurs(event, items)
     several_rounds = len(event.rounds) > 1  # "(Round 1)" after every item of a one-round event says nothing
@@ -184,74 +180,3 @@ def report_data(event: Event, key_points_only: bool = False, now: datetime | Non
                           catalogue_number=settings.catalogue_number, address=settings.address,
                           participants=settings.participants),
     )
-
-
-# Exports ----------------------------------------------------------------------------------------------
-
-EXPORT_FIELDS = ["id", "workshop", "workshop_title", "round", "room", "category", "text", "key_point",
-                 "statement", "author", "created_at", "updated_at", "version"]
-
-
-def export_rows(event: Event) -> list[dict]:
-    """Every active item with where it was captured, by whom and when."""
-    statements = event_statements(event)
-    references = _references(event, statements, statement_numbers(event, statements))
-    return [
-        {
-            "id": i.client_id,
-            "workshop": i.room.workshop.number if i.room.workshop else "",
-            "workshop_title": i.room.workshop.title if i.room.workshop else "",
-            "round": i.room.round.label if i.room.round else "",
-            "room": i.room.label,
-            "category": i.category.name,
-            "text": i.text,
-            "key_point": i.is_key_point,
-            "statement": references.get(i.statement.client_id, "") if i.statement else "",
-            "author": i.author.display_name if i.author else "",
-            "created_at": i.created_at.isoformat(),
-            "updated_at": i.updated_at.isoformat(),
-            "version": i.version,
-        }
-        for i in _all_items(event)
-    ]
-
-
-def _neutralise(value):
-    """Spreadsheets run cells starting with = + - @ (or tab/CR) as formulas: prefix them with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def export_csv(event: Event) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in export_rows(event):
-        writer.writerow({key: _neutralise(value) for key, value in row.items()})
-    return "\ufeff" + out.getvalue()  # the BOM makes Excel read UTF-8 (Cyrillic, Arabic) correctly
-
-
-def house_template(event: Event) -> ReportTemplate | None:
-    """The .docx whose styles, headers and footers the event's report uses, if one was uploaded."""
-    return db.session.scalar(sa.select(ReportTemplate).where(ReportTemplate.event_id == event.id))
-
-
-def replace_house_template(event: Event, filename: str, data: bytes) -> ReportTemplate:
-    """Use `data` as the event's house template once it passed check_template; flushes, never commits.
-
-    Raises TemplateError (nothing changed, the previous template stays in force) when the file is refused.
-    """
-    check_template(data)
-    template = house_template(event)
-    if template is None:
-        template = ReportTemplate(event_id=event.id)
-        db.session.add(template)
-    template.filename, template.data = (filename or "template.docx")[:255], data
-    db.session.flush()
-    return template
-
-
-def remove_house_template(event: Event) -> None:
-    """Go back to facilitator's own report styles; flushes, never commits."""
-    db.session.execute(sa.delete(ReportTemplate).where(ReportTemplate.event_id == event.id))

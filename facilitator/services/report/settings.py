@@ -1,7 +1,7 @@
 """How the event's report is written: draft or final, its layout choices, and its front and back matter.
 
 The choices are saved together from the report page's settings form; the front and back matter are report
-texts (report_texts.py), each saved by itself with a version like the introduction. Functions flush but
+texts (texts.py), each saved by itself with a version like the introduction. Functions flush but
 never commit.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..extensions import db
-from ..models import Event, ReportSettings
-from .protocol import invalid
+from ...extensions import db
+from ...models import Event, ReportSettings
+from ..protocol import invalid
 
 CHOICES = {
     "mode": {"draft": "Draft, with sources", "final": "Final, to publish"},
@@ -71,7 +71,7 @@ def update_report_options(event: Event, values: Mapping[str, str]) -> ReportSett
 def import_report_settings(event: Event, report) -> None:
     """Apply a programme file's `report:` block (programme_schema.ReportIn): its choices, and its texts as
     first versions of the report texts. Flushes, does not commit."""
-    from .report_texts import set_text  # report_texts reads the settings of this module
+    from .texts import set_text  # texts.py reads the settings of this module
 
     chosen = report.model_dump(include=set(CHOICES) | set(FLAGS), exclude_none=True)
     if chosen:
