@@ -13,9 +13,9 @@ from facilitator.models import Role, Room
 from facilitator.reports.docx_report import build_report
 from facilitator.services.capture import perform_mutation
 from facilitator.services.events import event_rooms
-from facilitator.services.plenary import event_items, perform_statement_mutation
 from facilitator.services.programme import import_programme
 from facilitator.services.report import export_rows, report_data
+from facilitator.services.statements import event_items, perform_statement_mutation
 
 FIXTURES = Path(__file__).parent / "fixtures" / "programmes"
 

@@ -44,7 +44,7 @@ from ..reports.model import (
     ReportWorkshop,
 )
 from .conclusions import sections
-from .plenary import event_statements, room_order, statement_numbers
+from .statements import event_statements, room_order, statement_numbers
 from .voting import tally
 
 
