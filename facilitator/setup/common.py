@@ -54,6 +54,11 @@ def save(action, success: str, target):
     return redirect(target(result) if callable(target) else target)
 
 
+def save_form(form, action, success: str, target):
+    """An add or edit page: a valid submit is saved as `save` does; None shows the page (again, with its errors)."""
+    return save(action, success, target) if form.validate_on_submit() else None
+
+
 def form_fields(form, names):
     return {name: getattr(form, name).data for name in names}
 

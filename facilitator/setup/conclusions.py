@@ -7,7 +7,7 @@ from ..models import ConclusionSection
 from ..services import conclusions
 from ..services.conclusions import statement_counts
 from . import bp
-from .common import owned, save
+from .common import owned, save, save_form
 from .forms import ConclusionSectionForm
 
 
@@ -19,11 +19,9 @@ def _target(event_id: int) -> str:
 def conclusion_sections(event_id: int):
     """List the conclusion sections with their statement counts, and add one."""
     form = ConclusionSectionForm()
-    if form.validate_on_submit():
-        response = save(lambda: conclusions.add_section(g.event, form.heading.data), "Section added.",
-                         _target(event_id))
-        if response:
-            return response
+    if response := save_form(form, lambda: conclusions.add_section(g.event, form.heading.data), "Section added.",
+                             _target(event_id)):
+        return response
     return render_template("setup/conclusions.html", form=form, event=g.event, counts=statement_counts(g.event))
 
 

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import Category
 from ..services import events
 from . import bp
-from .common import form_fields, owned, save
+from .common import form_fields, owned, save, save_form
 from .forms import CategoryForm, EventForm
 
 
@@ -16,14 +16,13 @@ from .forms import CategoryForm, EventForm
 def new_event():
     """Create an empty event with the default categories."""
     form = EventForm()
-    if form.validate_on_submit():
-        response = save(
-            lambda: events.create_event(creator=current_user, **form_fields(form, EventForm.FIELDS)),
-            "Event created. Add its programme, workshops and rounds.",
-            lambda event: url_for("main.event", event_id=event.id),
-        )
-        if response:
-            return response
+    if response := save_form(
+        form,
+        lambda: events.create_event(creator=current_user, **form_fields(form, EventForm.FIELDS)),
+        "Event created. Add its programme, workshops and rounds.",
+        lambda event: url_for("main.event", event_id=event.id),
+    ):
+        return response
     return render_template("setup/event_form.html", form=form, event=None)
 
 
@@ -31,14 +30,9 @@ def new_event():
 def edit_event(event_id: int):
     """Edit the event's details and report texts."""
     form = EventForm(obj=g.event)
-    if form.validate_on_submit():
-        response = save(
-            lambda: events.update_event(g.event, **form_fields(form, EventForm.FIELDS)),
-            "Event details saved.",
-            url_for("setup.edit_event", event_id=event_id),
-        )
-        if response:
-            return response
+    if response := save_form(form, lambda: events.update_event(g.event, **form_fields(form, EventForm.FIELDS)),
+                             "Event details saved.", url_for("setup.edit_event", event_id=event_id)):
+        return response
     return render_template("setup/event_form.html", form=form, event=g.event)
 
 
@@ -49,14 +43,9 @@ def edit_event(event_id: int):
 def categories(event_id: int):
     """List the headings items go under, and add one."""
     form = CategoryForm()
-    if form.validate_on_submit():
-        response = save(
-            lambda: events.add_category(g.event, form.name.data),
-            "Category added.",
-            url_for("setup.categories", event_id=event_id),
-        )
-        if response:
-            return response
+    if response := save_form(form, lambda: events.add_category(g.event, form.name.data), "Category added.",
+                             url_for("setup.categories", event_id=event_id)):
+        return response
     return render_template("setup/categories.html", form=form, event=g.event)
 
 

@@ -9,7 +9,7 @@ from ..models import PersonRole, ProgrammeSession, SessionKind
 from ..services import events
 from ..services.programme import ProgrammeError, export_programme, import_programme
 from . import bp
-from .common import fill_people, form_fields, owned, save, typed_people
+from .common import fill_people, form_fields, owned, save, save_form, typed_people
 from .forms import ImportForm, ProgrammeSessionForm
 
 
@@ -64,14 +64,9 @@ def programme(event_id: int):
     """List the programme and add an entry to it."""
     form = ProgrammeSessionForm()
     fill_people(form.people_rows, [], PersonRole.SPEAKER)
-    if form.validate_on_submit():
-        response = save(
-            lambda: _save_session(None, form),
-            "Programme entry added.",
-            url_for("setup.programme", event_id=event_id),
-        )
-        if response:
-            return response
+    if response := save_form(form, lambda: _save_session(None, form), "Programme entry added.",
+                             url_for("setup.programme", event_id=event_id)):
+        return response
     return render_template(
         "setup/programme.html", form=form, event=g.event, days=events.programme_by_day(g.event))
 
@@ -87,14 +82,9 @@ def edit_programme_session(event_id: int, session_id: int):
         form.capture.data = entry.capture_room is not None
         form.location.data = entry.capture_room.location if entry.capture_room else ""
     fill_people(form.people_rows, entry.people, PersonRole.SPEAKER)
-    if form.validate_on_submit():
-        response = save(
-            lambda: _save_session(entry, form),
-            "Programme entry saved.",
-            url_for("setup.programme", event_id=event_id),
-        )
-        if response:
-            return response
+    if response := save_form(form, lambda: _save_session(entry, form), "Programme entry saved.",
+                             url_for("setup.programme", event_id=event_id)):
+        return response
     return render_template("setup/session_form.html", form=form, event=g.event, entry=entry)
 
 

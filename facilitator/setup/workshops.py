@@ -6,7 +6,7 @@ from wtforms import SelectChoice
 from ..models import PersonRole, ProgrammeSession, Round, SessionKind, Workshop
 from ..services import events
 from . import bp
-from .common import fill_people, form_fields, owned, save, typed_people
+from .common import fill_people, form_fields, owned, save, save_form, typed_people
 from .forms import RoundForm, WorkshopForm
 
 
@@ -46,14 +46,9 @@ def _save_workshop(workshop: Workshop | None, form: WorkshopForm) -> Workshop:
 def workshops(event_id: int):
     """List the workshops and add one (it gets a room in each round it runs in)."""
     form = _workshop_form()
-    if form.validate_on_submit():
-        response = save(
-            lambda: _save_workshop(None, form),
-            "Workshop added.",
-            url_for("setup.workshops", event_id=event_id),
-        )
-        if response:
-            return response
+    if response := save_form(form, lambda: _save_workshop(None, form), "Workshop added.",
+                             url_for("setup.workshops", event_id=event_id)):
+        return response
     return render_template("setup/workshops.html", form=form, event=g.event)
 
 
@@ -62,14 +57,9 @@ def edit_workshop(event_id: int, workshop_id: int):
     """Edit a workshop: number, title, description, questions, panellists, rounds and location."""
     workshop = owned(Workshop, workshop_id)
     form = _workshop_form(workshop)
-    if form.validate_on_submit():
-        response = save(
-            lambda: _save_workshop(workshop, form),
-            "Workshop saved.",
-            url_for("setup.workshops", event_id=event_id),
-        )
-        if response:
-            return response
+    if response := save_form(form, lambda: _save_workshop(workshop, form), "Workshop saved.",
+                             url_for("setup.workshops", event_id=event_id)):
+        return response
     return render_template("setup/workshop_form.html", form=form, event=g.event, workshop=workshop)
 
 
@@ -97,19 +87,22 @@ def _round_form(round_: Round | None = None) -> RoundForm:
     return form
 
 
+def _slot(form: RoundForm) -> ProgrammeSession | None:
+    """The programme slot a round is tied to, if any (one of this event's)."""
+    return owned(ProgrammeSession, form.programme_session.data) if form.programme_session.data else None
+
+
 @bp.route("/events/<int:event_id>/rounds", methods=["GET", "POST"])
 def rounds(event_id: int):
     """List the rounds and add one (it opens a room for every workshop)."""
     form = _round_form()
-    if form.validate_on_submit():
-        slot = owned(ProgrammeSession, form.programme_session.data) if form.programme_session.data else None
-        response = save(
-            lambda: events.add_round(g.event, form.number.data, form.title.data, programme_session=slot),
-            "Round added.",
-            url_for("setup.rounds", event_id=event_id),
-        )
-        if response:
-            return response
+    if response := save_form(
+        form,
+        lambda: events.add_round(g.event, form.number.data, form.title.data, programme_session=_slot(form)),
+        "Round added.",
+        url_for("setup.rounds", event_id=event_id),
+    ):
+        return response
     return render_template("setup/rounds.html", form=form, event=g.event)
 
 
@@ -118,15 +111,9 @@ def edit_round(event_id: int, round_id: int):
     """Rename or renumber a round, or tie it to a programme slot."""
     round_ = owned(Round, round_id)
     form = _round_form(round_)
-    if form.validate_on_submit():
-        slot = owned(ProgrammeSession, form.programme_session.data) if form.programme_session.data else None
-        response = save(
-            lambda: events.update_round(round_, form.number.data, form.title.data, slot),
-            "Round saved.",
-            url_for("setup.rounds", event_id=event_id),
-        )
-        if response:
-            return response
+    if response := save_form(form, lambda: events.update_round(round_, form.number.data, form.title.data, _slot(form)),
+                             "Round saved.", url_for("setup.rounds", event_id=event_id)):
+        return response
     return render_template("setup/round_form.html", form=form, event=g.event, round=round_)
 
 
