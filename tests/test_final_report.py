@@ -341,7 +341,7 @@ DEMO_SUMMARIES = {  # workshop number: its first round's running summary
 def test_the_readme_shows_the_first_pages_of_the_demos_final_report(client, login, demo_event, tmp_path):
     """Made from the demo with some content, converted by LibreOffice, and shown in the README."""
     from facilitator.services.capture import perform_mutation
-    from facilitator.services.plenary import perform_statement_mutation
+    from facilitator.services.statements import perform_statement_mutation
 
     require("pdftoppm", "poppler-utils")
     moderator = next(a.user for a in demo_event.assignments if a.role is Role.MODERATOR)

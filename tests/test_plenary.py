@@ -10,7 +10,7 @@ from facilitator.formatting import letter
 from facilitator.models import Item, Statement, StatementRevision, User, Vote
 from facilitator.services.capture import item_json, perform_mutation, snapshot
 from facilitator.services.events import event_rooms
-from facilitator.services.plenary import summary
+from facilitator.services.statements import summary
 
 from .conftest import table_counts
 

@@ -16,8 +16,8 @@ from facilitator.extensions import db
 from facilitator.models import User
 from facilitator.services.capture import perform_mutation
 from facilitator.services.events import event_rooms
-from facilitator.services.plenary import perform_statement_mutation
 from facilitator.services.report.data import report_data
+from facilitator.services.statements import perform_statement_mutation
 
 from .test_docx_report import make_template, with_entity, zip_bomb
 

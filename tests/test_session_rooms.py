@@ -12,10 +12,10 @@ from facilitator.extensions import db
 from facilitator.models import Role, Room
 from facilitator.services.capture import perform_mutation
 from facilitator.services.events import event_rooms
-from facilitator.services.plenary import event_items, perform_statement_mutation
 from facilitator.services.programme import import_programme
 from facilitator.services.report.data import report_data
 from facilitator.services.report.exports import export_rows
+from facilitator.services.statements import event_items, perform_statement_mutation
 from facilitator.writer.report import build_report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "programmes"

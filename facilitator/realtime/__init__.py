@@ -3,4 +3,4 @@
 
 def register_handlers() -> None:
     """Importing the handler modules registers their `@socketio.on` handlers."""
-    from . import capture, connection, plenary  # noqa: F401
+    from . import capture, connection, statements, voting  # noqa: F401

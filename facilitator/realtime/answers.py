@@ -1,4 +1,4 @@
-"""The wrapper every Socket.IO handler runs in (realtime/capture.py, realtime/plenary.py).
+"""The wrapper every Socket.IO handler runs in (realtime/capture.py, statements.py, voting.py).
 
 Every handler answers through the ack callback with {"ok": true, ...} or {"ok": false, "error", "message"};
 none lets an exception escape, so one bad payload never disturbs the connection or anyone else.

@@ -9,8 +9,8 @@ from ..models import Assignment, Role, Room, User
 from ..services.accounts import AccountError, assign, create_user, get_user, unassign
 from ..services.events import event_rooms
 from . import bp
+from .common import owned
 from .forms import AssignmentForm, UserForm
-from .routes import _owned
 
 
 def _assignment_form() -> AssignmentForm:
@@ -75,7 +75,7 @@ def add_assignment(event_id: int):
         if user is None:
             flash(f"There is no account {form.username.data!r}; create it first.", "error")
         else:
-            room = _owned(Room, form.room.data) if form.room.data else None
+            room = owned(Room, form.room.data) if form.room.data else None
             role = Role(form.role.data)
             if _apply(lambda: assign(user, g.event, role, room), f"{user.display_name} is now {role.value}."):
                 return redirect(url_for("setup.people", event_id=event_id))
@@ -85,7 +85,7 @@ def add_assignment(event_id: int):
 @bp.route("/events/<int:event_id>/people/assignments/<int:assignment_id>/delete", methods=["POST"])
 def delete_assignment(event_id: int, assignment_id: int):
     """Take a role away (the account itself stays)."""
-    assignment = _owned(Assignment, assignment_id)
+    assignment = owned(Assignment, assignment_id)
     _apply(lambda: unassign(assignment), "Role removed.")
     return redirect(url_for("setup.people", event_id=event_id))
 

@@ -40,7 +40,7 @@ from ...writer.model import (
     ReportWorkshop,
 )
 from ..conclusions import sections
-from ..plenary import event_statements, room_order, statement_numbers
+from ..statements import event_statements, room_order, statement_numbers
 from ..voting import tally
 
 

@@ -1,4 +1,4 @@
-"""Socket.IO handlers of the plenary: statements, suggestions and dot voting (docs/protocol.md)."""
+"""Socket.IO handlers of the plenary's statements: join, mutate, suggestions and dismiss (docs/protocol.md)."""
 
 from __future__ import annotations
 
@@ -9,28 +9,30 @@ from flask_socketio import join_room
 from ..extensions import socketio
 from ..grants import BALLOT, participant_events
 from ..models import Event
-from ..services import plenary, voting
+from ..services import voting
 from ..services.access import can_moderate, can_view_event
 from ..services.capture import login_required
 from ..services.events import event_rooms
-from ..services.plenary import suggestions
-from ..services.protocol import Refusal, event_stream, invalid, room_stream
+from ..services.protocol import event_stream, invalid, room_stream
+from ..services.statements import (
+    get_event,
+    perform_statement_mutation,
+    plenary_changes_since,
+    plenary_snapshot,
+    require_read,
+    room_state,
+    suggestions,
+)
 from .answers import answers
 from .broadcast import emit_changes, emit_tally
 
 
-def ballot() -> str:
-    """This device's ballot, made by the voting page (an HTTP response can set the cookie; a socket cannot)."""
-    if BALLOT not in session:
-        raise Refusal("no_ballot", "Open the voting page again to get your ballot.")
-    return session[BALLOT]
-
-
-def _event(data) -> Event:
+def readable_event(data) -> Event:
+    """The event a plenary message names, if this user or participant may read it (voting.py uses it too)."""
     if not isinstance(data, dict):
         raise invalid("The message must be a JSON object.")
-    event = plenary.get_event(data.get("event"))
-    plenary.require_read(current_user, event, participant_events())
+    event = get_event(data.get("event"))
+    require_read(current_user, event, participant_events())
     return event
 
 
@@ -47,10 +49,10 @@ def on_plenary_join(data):
 
     People of the event also get every room's items (or what they missed, given `rooms: {id: seq}`).
     """
-    event = _event(data)
+    event = readable_event(data)
     since = _since(data.get("since"), "since")
     join_room(event_stream(event.id))
-    state = plenary.plenary_snapshot(event) if since is None else plenary.plenary_changes_since(event, since)
+    state = plenary_snapshot(event) if since is None else plenary_changes_since(event, since)
     answer = {"ok": True, "can_moderate": can_moderate(current_user, event), "tally": voting.tally(event), **state}
     if BALLOT in session:
         answer["ballot"] = voting.ballot_state(event, session[BALLOT])
@@ -64,7 +66,7 @@ def on_plenary_join(data):
     for room in event_rooms(event):
         join_room(room_stream(room.id))
         last = _since(seen.get(str(room.id)), f"rooms.{room.id}")
-        rooms[room.id] = plenary.room_state(room, last)
+        rooms[room.id] = room_state(room, last)
     return {**answer, "rooms": rooms}
 
 
@@ -75,8 +77,8 @@ def on_plenary_mutate(data):
     user = current_user._get_current_object()  # the User itself: the proxy costs a lookup per attribute
     if not user.is_authenticated:
         raise login_required()
-    event = plenary.get_event(data.get("event") if isinstance(data, dict) else None)
-    outcome = plenary.perform_statement_mutation(user, event, data)
+    event = get_event(data.get("event") if isinstance(data, dict) else None)
+    outcome = perform_statement_mutation(user, event, data)
     emit_changes(outcome.broadcasts)
     if outcome.answer["ok"] and outcome.answer["op"] in ("delete", "restore"):
         emit_tally(voting.tally(event))
@@ -88,28 +90,12 @@ def on_plenary_mutate(data):
 def on_suggestions(data):
     """Plenary page (moderators): groups of unmerged items from different rooms that say the same thing."""
     vocabulary = current_app.extensions["suggestions_vocabulary"]
-    return {"ok": True, "suggestions": suggestions.open_suggestions(current_user, _event(data), vocabulary)}
+    return {"ok": True, "suggestions": suggestions.open_suggestions(current_user, readable_event(data), vocabulary)}
 
 
 @socketio.on("plenary:dismiss")
 @answers
 def on_dismiss(data):
     """Plenary page (moderators): do not propose this group of items again."""
-    event = _event(data)
+    event = readable_event(data)
     return {"ok": True, "key": suggestions.dismiss(current_user, event, data.get("items"))}
-
-
-@socketio.on("vote")
-@answers
-def on_vote(data):
-    """Voting page (participants with the join code, or people of the event): add or take back one dot."""
-    event = _event(data)
-    action = data.get("action")
-    if action == "add":
-        answer = voting.cast_vote(event, ballot(), data)
-    elif action == "remove":
-        answer = voting.withdraw_vote(event, ballot(), data)
-    else:
-        raise invalid("action: 'add' or 'remove'", "action")
-    emit_tally(voting.tally(event))
-    return answer

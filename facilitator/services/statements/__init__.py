@@ -1,5 +1,5 @@
-"""The plenary: statements merged from the rooms' items (statements.py) and the read side the plenary
-pages, the projector and the report use (reads.py)."""
+"""The plenary's statements: merged from the rooms' items (writes.py), the read side the plenary pages, the
+projector and the report use (reads.py), and the merge suggestions offered to moderators (suggestions.py)."""
 
 from .reads import (
     event_items,
@@ -14,7 +14,7 @@ from .reads import (
     statement_numbers,
     summary,
 )
-from .statements import perform_statement_mutation
+from .writes import perform_statement_mutation
 
 __all__ = [
     "event_items", "event_statements", "get_event", "perform_statement_mutation",
