@@ -6,7 +6,7 @@ import csv
 import io
 
 from ...models import Event
-from ..plenary import event_statements, statement_numbers
+from ..statements import event_statements, statement_numbers
 from .data import active_items, statement_references
 
 EXPORT_FIELDS = ["id", "workshop", "workshop_title", "round", "room", "category", "text", "key_point",
