@@ -19,7 +19,8 @@ from .events import (
     workshop_location,
 )
 from .programme_schema import DEFAULT_CATEGORIES, FORMAT, PersonIn, ProgrammeError, ProgrammeIn, parse_programme
-from .report.settings import export_report_settings, import_report_settings
+from .report.settings import CHOICES, FLAGS, FRONT_TEXTS, apply_report_choices, export_report_settings
+from .report.texts import set_text
 
 __all__ = ["ProgrammeError", "import_programme", "export_programme", "parse_programme"]
 
@@ -63,7 +64,11 @@ def import_programme(source: str | bytes | ProgrammeIn, creator: User | None = N
             if entry.location:
                 set_workshop_location(workshops[entry.number], entry.location)
         if programme.report is not None:
-            import_report_settings(event, programme.report)
+            # The report's layout, and its imprint as the first versions of those report texts.
+            apply_report_choices(event, programme.report.model_dump(include={*CHOICES, *FLAGS}, exclude_none=True))
+            for field in FRONT_TEXTS:
+                if getattr(programme.report, field):
+                    set_text(event, field, getattr(programme.report, field))
     return event
 
 

@@ -68,20 +68,13 @@ def update_report_options(event: Event, values: Mapping[str, str]) -> ReportSett
     return settings
 
 
-def import_report_settings(event: Event, report) -> None:
-    """Apply a programme file's `report:` block (programme_schema.ReportIn): its choices, and its texts as
-    first versions of the report texts. Flushes, does not commit."""
-    from .texts import set_text  # texts.py reads the settings of this module
-
-    chosen = report.model_dump(include=set(CHOICES) | set(FLAGS), exclude_none=True)
+def apply_report_choices(event: Event, chosen: Mapping[str, object]) -> None:
+    """Set layout choices already validated (a programme file's `report:` block). Flushes, does not commit."""
     if chosen:
         settings = stored_settings(event)
         for name, value in chosen.items():
             setattr(settings, name, value)
-    for field in FRONT_TEXTS:
-        if getattr(report, field):
-            set_text(event, field, getattr(report, field))
-    db.session.flush()
+        db.session.flush()
 
 
 def export_report_settings(event: Event) -> dict:
