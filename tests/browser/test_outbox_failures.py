@@ -32,6 +32,29 @@ TYPE_BROKEN = """(tag) => {
 SHOWS_BROKEN = "(node, tag) => node.textContent === `bad surrogate \\ud800 here [${tag}]`"
 
 
+def fail_sockets_on(page, text: str) -> dict:
+    """Relay the page's Socket.IO traffic, answering every event that carries `text` with server_error, as a
+    server with a bug would, while the returned switch's "on" is true; everything else passes."""
+    fail = {"on": True}
+
+    def relay(ws):
+        server = ws.connect_to_server()
+
+        def to_server(message):
+            ack = re.match(r"^42(\d+)\[", message) if isinstance(message, str) else None
+            if fail["on"] and ack and text in message:
+                ws.send(f'43{ack.group(1)}' + json.dumps([{"ok": False, "error": "server_error",
+                                                            "message": "The server could not do this."}]))
+            else:
+                server.send(message)
+
+        ws.on_message(to_server)
+        server.on_message(lambda message: ws.send(message))
+
+    page.route_web_socket(re.compile(r".*/socket\.io/.*"), relay)
+    return fail
+
+
 def test_text_that_is_not_text_is_shown_with_its_words_and_the_next_item_is_saved(login, live_server, rooms):
     room = rooms[1]
     tag = uuid.uuid4().hex[:6]
@@ -72,24 +95,7 @@ def test_a_change_the_server_keeps_failing_on_is_set_aside_and_can_be_tried_agai
     tag = uuid.uuid4().hex[:6]
     failing, normal = f"The server fails on this one [{tag}]", f"Typed after the failing one [{tag}]"
     rapporteur, page = login("rapporteur")
-    fail = {"on": True}
-
-    def relay(ws):
-        """Answer the mutations of `failing` with server_error, as a server with a bug would; pass the rest."""
-        server = ws.connect_to_server()
-
-        def to_server(message):
-            ack = re.match(r"^42(\d+)\[", message) if isinstance(message, str) else None
-            if fail["on"] and ack and failing in message:
-                ws.send(f'43{ack.group(1)}' + json.dumps([{"ok": False, "error": "server_error",
-                                                            "message": "The server could not do this."}]))
-            else:
-                server.send(message)
-
-        ws.on_message(to_server)
-        server.on_message(lambda message: ws.send(message))
-
-    page.route_web_socket(re.compile(r".*/socket\.io/.*"), relay)
+    fail = fail_sockets_on(page, failing)
     open_capture(page, live_server, room)
 
     type_item(page, "challenge", failing)
@@ -147,24 +153,7 @@ def test_a_statement_change_the_server_keeps_failing_on_is_set_aside_and_can_be_
     _, page = login("moderator")
     event_id = next(int(m.group(1)) for h in page.locator("a[href]").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))") if (m := re.fullmatch(r"/events/(\d+)", h)))
-    fail = {"on": True}
-
-    def relay(ws):
-        """Answer the statement mutations carrying `wording` with server_error; pass the rest."""
-        server = ws.connect_to_server()
-
-        def to_server(message):
-            ack = re.match(r"^42(\d+)\[", message) if isinstance(message, str) else None
-            if fail["on"] and ack and wording in message:
-                ws.send(f'43{ack.group(1)}' + json.dumps([{"ok": False, "error": "server_error",
-                                                            "message": "The server could not do this."}]))
-            else:
-                server.send(message)
-
-        ws.on_message(to_server)
-        server.on_message(lambda message: ws.send(message))
-
-    page.route_web_socket(re.compile(r".*/socket\.io/.*"), relay)
+    fail = fail_sockets_on(page, wording)
     page.goto(live_server.url(f"/events/{event_id}/plenary"))
     page.get_by_role("button", name="New statement in Conclusions").click()
     form = page.locator("#statement-form")
